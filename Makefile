@@ -1,0 +1,44 @@
+# jitgate: `make run` and `make test` do all set-up on a fresh Debian 12 machine (as root).
+SHELL := /bin/bash
+BUILD_DIR ?= build/release
+DB ?= data/jitgate.db
+LISTEN ?= 127.0.0.1:8080
+ADMIN_EMAIL ?= admin@jitgate.local
+
+APT_PACKAGES := build-essential cmake ninja-build pkg-config git \
+  libboost-dev libssl-dev libsodium-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev \
+  libsqlite3-dev sqlite3 libpq-dev postgresql libgtest-dev libgmock-dev libbenchmark-dev \
+  python3 python3-pytest python3-pytest-timeout wrk chromium
+
+.PHONY: all deps build web run test bench clean
+all: build
+
+# Installs only the Debian packages that are missing.
+deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing: $$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+	@command -v node >/dev/null || { echo "installing nodejs"; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
+
+build: deps
+	cmake --preset release >/dev/null
+	cmake --build $(BUILD_DIR)
+
+web: deps
+	@if [ -f web/package.json ]; then cd web && npm ci --no-audit --no-fund && npm run build; fi
+
+run: build web
+	@mkdir -p $(dir $(DB))
+	@if [ ! -f $(DB) ]; then $(BUILD_DIR)/jitgate init --db sqlite:$(DB) --admin-email $(ADMIN_EMAIL); fi
+	$(BUILD_DIR)/jitgate serve --db sqlite:$(DB) --listen $(LISTEN)
+
+test: build web
+	cd $(BUILD_DIR) && ctest --output-on-failure --timeout 1500
+
+bench: build
+	bench/run.sh
+
+clean:
+	rm -rf build

@@ -1,0 +1,66 @@
+// AccessIndex: an immutable in-memory snapshot answering "may user U do P on pool X now?".
+// Built from a Directory; replaced wholesale (copy-on-write) after every committed change, so a
+// check never takes a lock and never touches disk. Expiry is judged against the `now` passed to
+// each check (half-open: a JIT grant counts while now < expires_at), so an entry can never outlive
+// its grant, whatever the background expirer does.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/directory.h"
+#include "core/model.h"
+
+namespace jitgate {
+
+// Where a role comes from. `id` points into the index; valid while the index is alive.
+struct AccessSource {
+  enum class Type : uint8_t { kGroup, kJit };
+  Type type = Type::kGroup;
+  std::string_view id;
+  std::optional<Millis> expires_at;  // JIT only
+};
+
+// The answer to one check.
+struct AccessDecision {
+  bool allowed = false;
+  Role role = Role::kNone;  // the strongest role now; kNone: no access
+  std::vector<AccessSource> sources;  // every group and active JIT grant giving a role now
+  // The instant at which `role` (and so `allowed`) next changes through expiry; nullopt if never.
+  std::optional<Millis> valid_until;
+};
+
+// A user's effective access to one pool (for /users/{id}/access).
+struct PoolAccessSummary {
+  std::string_view agent_pool_id;
+  Role role = Role::kNone;
+  std::vector<AccessSource> sources;
+  std::optional<Millis> valid_until;
+};
+
+// Thread-safe for concurrent readers (immutable after Build).
+class AccessIndex {
+ public:
+  // Builds a snapshot from `dir`. Disabled users get no access at all.
+  static std::shared_ptr<const AccessIndex> Build(const Directory& dir);
+
+  virtual ~AccessIndex() = default;
+
+  // Decides `permission` for user on pool at `now`. Unknown user or pool: not allowed, no role.
+  virtual AccessDecision Check(std::string_view user_id, std::string_view agent_pool_id,
+                               Permission permission, Millis now) const = 0;
+
+  // Every pool on which the user has a role at `now`, ordered by pool id.
+  virtual std::vector<PoolAccessSummary> AccessOf(std::string_view user_id, Millis now) const = 0;
+
+  virtual size_t user_count() const = 0;
+  virtual size_t pool_count() const = 0;
+  virtual size_t group_count() const = 0;
+  virtual size_t grant_count() const = 0;  // active grants held (including ones past expiry)
+};
+
+}  // namespace jitgate

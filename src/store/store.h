@@ -1,0 +1,187 @@
+// The datastore: interfaces only. Backends (sqlite/, postgres/) implement them and return the
+// same typed errors; driver errors never leak. One conformance suite (tests/store/) runs against
+// every backend.
+//
+// Errors every method may return:
+//   kNotFound     - the object does not exist (Get*, Update*, Delete*, Mark*);
+//   kConflict     - a uniqueness rule (user email, pool name, idempotency key) would be broken;
+//   kUnavailable  - the database cannot be reached, is locked too long, or is full;
+//                   a failed Write() changed nothing.
+//   kInternal     - anything else (a bug or corruption).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/directory.h"
+#include "core/model.h"
+#include "core/status.h"
+
+namespace jitgate {
+
+struct UserQuery {
+  std::string search;  // case-insensitive substring of email or name; empty: all
+  int64_t offset = 0;
+  int64_t limit = 10;
+};  // ordered by email
+
+struct PoolQuery {
+  std::string search;  // case-insensitive substring of the name; empty: all
+  int64_t offset = 0;
+  int64_t limit = 10;
+};  // ordered by name
+
+struct GroupQuery {
+  int64_t offset = 0;
+  int64_t limit = 10;
+};  // ordered by name
+
+// Which grants a list returns, judged by effective status at `now`.
+enum class GrantFilter { kActive, kExpired, kRevoked, kAll };
+
+struct GrantQuery {
+  GrantFilter filter = GrantFilter::kActive;
+  Millis now = 0;
+  std::string user_id;        // empty: any
+  std::string agent_pool_id;  // empty: any
+  int64_t offset = 0;
+  int64_t limit = 10;
+};  // newest first (created_at desc, then id desc)
+
+struct ApiKeyQuery {
+  std::string user_id;  // required
+  int64_t offset = 0;
+  int64_t limit = 10;
+};  // newest first; revoked keys are not listed
+
+struct AuditQuery {
+  std::string type;       // exact; empty: any. A trailing ".*" matches the prefix (e.g. "group.*").
+  std::string actor_id;   // empty: any
+  std::string target_id;  // empty: any
+  std::optional<Millis> since;  // at >= since
+  std::optional<Millis> until;  // at < until
+  int64_t offset = 0;
+  int64_t limit = 10;
+};  // oldest first (seq asc)
+
+// Reads inside one consistent snapshot. Not thread-safe; valid only inside Store::Read/Write.
+class ReadTx {
+ public:
+  virtual ~ReadTx() = default;
+
+  virtual Result<User> GetUser(const std::string& id) = 0;
+  // `email` is matched case-insensitively.
+  virtual Result<User> GetUserByEmail(const std::string& email) = 0;
+  virtual Result<Page<User>> ListUsers(const UserQuery& q) = 0;
+  virtual Result<int64_t> CountEnabledRoleManagers() = 0;
+
+  virtual Result<AgentPool> GetPool(const std::string& id) = 0;
+  virtual Result<AgentPool> GetPoolByName(const std::string& name) = 0;
+  virtual Result<Page<AgentPool>> ListPools(const PoolQuery& q) = 0;
+
+  virtual Result<Group> GetGroup(const std::string& id) = 0;
+  virtual Result<Page<Group>> ListGroups(const GroupQuery& q) = 0;
+
+  virtual Result<Grant> GetGrant(const std::string& id) = 0;
+  virtual Result<Page<Grant>> ListGrants(const GrantQuery& q) = 0;
+  // Grants with stored status ACTIVE and expires_at > now.
+  virtual Result<int64_t> CountActiveGrants(Millis now) = 0;
+  // True when some grant with stored status ACTIVE and expires_at > now names the user / pool.
+  virtual Result<bool> UserInActiveGrant(const std::string& user_id, Millis now) = 0;
+  virtual Result<bool> PoolInActiveGrant(const std::string& pool_id, Millis now) = 0;
+  // Grants with stored status ACTIVE and expires_at <= now, oldest expiry first, at most `limit`.
+  virtual Result<std::vector<Grant>> ListExpiredButActive(Millis now, int64_t limit) = 0;
+  // The smallest expires_at among grants with stored status ACTIVE, nullopt when none.
+  virtual Result<std::optional<Millis>> NextActiveExpiry() = 0;
+
+  virtual Result<ApiKey> GetApiKey(const std::string& id) = 0;
+  // Looks a key up by its public prefix (revoked keys included, so callers can say why).
+  virtual Result<ApiKey> GetApiKeyByPrefix(const std::string& prefix) = 0;
+  virtual Result<Page<ApiKey>> ListApiKeys(const ApiKeyQuery& q) = 0;
+
+  virtual Result<Session> GetSession(const std::string& token_hash) = 0;
+
+  virtual Result<Page<AuditEvent>> ListAudit(const AuditQuery& q) = 0;
+  // Calls fn for every event in seq order, from `after_seq` + 1; stops early when fn returns false.
+  virtual Status ForEachAudit(int64_t after_seq, const std::function<bool(const AuditEvent&)>& fn) = 0;
+
+  virtual Result<IdempotencyRecord> GetIdempotency(const std::string& caller_id,
+                                                   const std::string& key) = 0;
+
+  virtual Result<Directory> LoadDirectory() = 0;
+};
+
+// Reads and writes inside one transaction. Not thread-safe; valid only inside Store::Write.
+class WriteTx : public ReadTx {
+ public:
+  virtual Status InsertUser(const User& u) = 0;  // kConflict on duplicate email
+  // Replaces name, email, role_manager, disabled, password_hash of the user with u.id.
+  virtual Status UpdateUser(const User& u) = 0;
+  // Deletes the user, their group memberships, API keys and sessions. Grants keep the id.
+  virtual Status DeleteUser(const std::string& id) = 0;
+
+  virtual Status InsertPool(const AgentPool& p) = 0;  // kConflict on duplicate name
+  virtual Status UpdatePool(const AgentPool& p) = 0;  // name, description; kConflict on name
+  // Deletes the pool and removes it from every group's pool access.
+  virtual Status DeletePool(const std::string& id) = 0;
+
+  virtual Status InsertGroup(const Group& g) = 0;
+  virtual Status UpdateGroup(const Group& g) = 0;  // replaces name, members, pool access
+  virtual Status DeleteGroup(const std::string& id) = 0;
+
+  virtual Status InsertGrant(const Grant& g) = 0;
+  // Sets status REVOKED with revoked_at/by. kNotFound when no such grant.
+  virtual Status MarkGrantRevoked(const std::string& id, Millis at, const std::string& by) = 0;
+  virtual Status MarkGrantExpired(const std::string& id) = 0;
+
+  virtual Status InsertApiKey(const ApiKey& k) = 0;
+  virtual Status MarkApiKeyRevoked(const std::string& id, Millis at) = 0;
+  virtual Status TouchApiKey(const std::string& id, Millis at) = 0;  // sets last_used_at
+
+  virtual Status InsertSession(const Session& s) = 0;
+  virtual Status DeleteSession(const std::string& token_hash) = 0;
+  virtual Status DeleteSessionsOfUser(const std::string& user_id) = 0;
+  virtual Status TouchSession(const std::string& token_hash, Millis at) = 0;
+
+  // Appends `ev` to the audit chain: assigns ev.seq (last + 1) and ev.hash
+  // (ChainHash(previous hash, ev), see core/audit_chain.h) and stores it.
+  virtual Status AppendAudit(AuditEvent& ev) = 0;
+
+  virtual Status InsertIdempotency(const IdempotencyRecord& r) = 0;  // kConflict on (caller,key)
+  virtual Status DeleteIdempotencyBefore(Millis t) = 0;
+};
+
+// What differs between backends, declared as data (never `if (engine == ...)` in callers).
+struct StoreFeatures {
+  bool shared_between_processes = false;  // true for PostgreSQL: other replicas write too
+};
+
+// A durable store. Thread-safe: Read and Write may be called from any thread concurrently.
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Runs fn in a read-only consistent snapshot. Returns fn's status or a store error.
+  virtual Status Read(const std::function<Status(ReadTx&)>& fn) = 0;
+
+  // Runs fn in a serialisable write transaction. Commits when fn returns OK and returns OK only
+  // after the commit is durable; otherwise rolls back and returns fn's (or the commit's) error,
+  // having changed nothing. fn may be retried by the backend on transient conflicts, so it must
+  // have no side effects outside the transaction.
+  virtual Status Write(const std::function<Status(WriteTx&)>& fn) = 0;
+
+  // OK when the database answers a trivial query.
+  virtual Status Ping() = 0;
+
+  virtual StoreFeatures features() const = 0;
+};
+
+// Opens (and migrates) the store named by `url`: `sqlite:PATH` or `postgres://...`.
+// kInvalidArgument for an unknown scheme, kUnavailable when the database cannot be opened.
+Result<std::unique_ptr<Store>> OpenStore(const std::string& url);
+
+}  // namespace jitgate
