@@ -1,0 +1,61 @@
+// App: the application layer assembled — every use case over one store, one clock, one access view.
+#pragma once
+
+#include <memory>
+
+#include "app/access_view.h"
+#include "app/api_key_service.h"
+#include "app/app_config.h"
+#include "app/audit_service.h"
+#include "app/authenticator.h"
+#include "app/expirer.h"
+#include "app/grant_service.h"
+#include "app/group_service.h"
+#include "app/metrics.h"
+#include "app/pool_service.h"
+#include "app/service_context.h"
+#include "app/session_service.h"
+#include "app/user_service.h"
+#include "store/store.h"
+
+namespace jitgate {
+
+class App {
+  // Declared first: the services below keep references to these, so they must be built before.
+  Store& store_;
+  const Clock& clock_;
+  const AppConfig config_;
+  AccessView view_;
+  Metrics metrics_;
+  ServiceContext ctx_;
+
+ public:
+  // Builds the app over `store` (not owned; must outlive the App). Call Start() before use.
+  App(Store& store, const Clock& clock, AppConfig config);
+  ~App();
+
+  // Loads the access view from the store, records expiries that happened while down, and starts
+  // the background expirer. kUnavailable when the store cannot be read.
+  Status Start();
+  // Stops background work. Idempotent.
+  void Stop();
+
+  ServiceContext& context() { return ctx_; }
+  const AppConfig& config() const { return config_; }
+  const Clock& clock() const { return clock_; }
+  Store& store() { return store_; }
+  AccessView& view() { return view_; }
+  Metrics& metrics() { return metrics_; }
+
+  UserService users;
+  PoolService pools;
+  GroupService groups;
+  GrantService grants;
+  ApiKeyService api_keys;
+  SessionService sessions;
+  AuditService audit;
+  Authenticator auth;
+  Expirer expirer;
+};
+
+}  // namespace jitgate
