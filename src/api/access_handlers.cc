@@ -1,0 +1,106 @@
+// Handlers of /api/v1/access: answered from the in-memory index, no I/O.
+#include "api/handlers.h"
+#include "api/json_body.h"
+#include "api/json_view.h"
+
+namespace jitgate {
+namespace {
+
+constexpr size_t kMaxBatch = 1000;
+
+// Non-managers may only ask about themselves.
+Status MayCheck(const ApiCall& call, const std::string& user_id) {
+  if (user_id == call.principal.user_id) return Status::Ok();
+  return RequireRoleManager(call);
+}
+
+}  // namespace
+
+Result<ApiReply> CheckAccess(ApiCall& call) {
+  std::vector<FieldError> errors;
+  auto user_id = call.Query("userId");
+  auto pool_id = call.Query("agentPoolId");
+  auto permission_text = call.Query("permission");
+  if (!user_id || user_id->empty()) errors.push_back({"userId", "is required"});
+  if (!pool_id || pool_id->empty()) errors.push_back({"agentPoolId", "is required"});
+  std::optional<Permission> permission;
+  if (!permission_text) errors.push_back({"permission", "is required: USE or IGNORE_QUOTA"});
+  else if (!(permission = ParsePermission(*permission_text)))
+    errors.push_back({"permission", "must be USE or IGNORE_QUOTA"});
+  if (!errors.empty()) return Status::Invalid(std::move(errors));
+  RETURN_IF_ERROR(MayCheck(call, *user_id));
+  const AccessDecision d =
+      call.app.view().index().Check(*user_id, *pool_id, *permission, call.app.clock().Now());
+  call.app.metrics().RecordCheck(d.allowed);
+  return ApiReply::Ok(ToJson(d));
+}
+
+Result<ApiReply> CheckAccessBatch(ApiCall& call) {
+  BodyReader r(call.body, {"checks"});
+  const nlohmann::json* checks = r.Raw("checks");
+  if (!checks) r.AddError("checks", "is required");
+  else if (!checks->is_array() || checks->empty() || checks->size() > kMaxBatch)
+    r.AddError("checks", "must be an array of 1 to 1000 checks");
+  RETURN_IF_ERROR(r.Finish());
+  struct Item {
+    std::string user_id, pool_id;
+    Permission permission;
+  };
+  std::vector<Item> items;
+  items.reserve(checks->size());
+  std::vector<FieldError> errors;
+  for (size_t i = 0; i < checks->size(); ++i) {
+    const auto& c = (*checks)[i];
+    const std::string at = "checks[" + std::to_string(i) + "]";
+    if (!c.is_object()) {
+      errors.push_back({at, "must be an object {userId, agentPoolId, permission}"});
+      continue;
+    }
+    Item item{};
+    bool ok = true;
+    for (const auto& [k, v] : c.items()) {
+      if (k != "userId" && k != "agentPoolId" && k != "permission") {
+        errors.push_back({at + "." + k, "is not a known field"});
+        ok = false;
+      }
+    }
+    auto str = [&](const char* f, std::string& out) {
+      auto it = c.find(f);
+      if (it == c.end() || !it->is_string() || it->get_ref<const std::string&>().empty() ||
+          it->get_ref<const std::string&>().size() > 256) {
+        errors.push_back({at + "." + f, "is required and must be a string"});
+        ok = false;
+      } else {
+        out = it->get<std::string>();
+      }
+    };
+    std::string perm;
+    str("userId", item.user_id);
+    str("agentPoolId", item.pool_id);
+    str("permission", perm);
+    if (ok) {
+      auto p = ParsePermission(perm);
+      if (!p) {
+        errors.push_back({at + ".permission", "must be USE or IGNORE_QUOTA"});
+        continue;
+      }
+      item.permission = *p;
+      items.push_back(std::move(item));
+    }
+  }
+  if (!errors.empty()) return Status::Invalid(std::move(errors));
+  for (const auto& item : items) RETURN_IF_ERROR(MayCheck(call, item.user_id));
+  const Millis now = call.app.clock().Now();  // one instant for the whole batch
+  const AccessIndex& index = call.app.view().index();
+  nlohmann::json results = nlohmann::json::array();
+  uint64_t allowed = 0;
+  for (const auto& item : items) {
+    const AccessDecision d = index.Check(item.user_id, item.pool_id, item.permission, now);
+    allowed += d.allowed;
+    results.push_back(ToJson(d));
+  }
+  call.app.metrics().RecordChecks(allowed, items.size() - allowed);
+  return ApiReply::Ok({{"results", std::move(results)}});
+}
+
+}  // namespace jitgate
