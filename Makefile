@@ -8,7 +8,7 @@ ADMIN_EMAIL ?= admin@jitgate.local
 APT_PACKAGES := build-essential cmake ninja-build pkg-config git \
   libboost-dev libssl-dev libsodium-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev \
   libsqlite3-dev sqlite3 libpq-dev postgresql libgtest-dev libgmock-dev libbenchmark-dev \
-  python3 python3-pytest python3-pytest-timeout wrk chromium
+  python3 python3-pytest python3-pytest-timeout wrk chromium jq curl
 
 .PHONY: all deps build web run test bench clean
 all: build
