@@ -2,6 +2,7 @@
 // (pool named in an active temp access) explained.
 import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError, api, errorMessage, newIdempotencyKey } from '../lib/api';
+import { poolDeleteMessage } from '../lib/messages';
 import { useAsync, useDebounced, usePending } from '../lib/hooks';
 import { rememberNames } from '../lib/names';
 import type { AgentPool, Page } from '../lib/types';
@@ -9,15 +10,6 @@ import { IamTabs } from '../components/IamTabs';
 import { Alert, BusyButton, ConfirmDialog, Field, Loading, Pager, Time } from '../components/ui';
 
 const PAGE = 20;
-
-/** The message for a failed pool delete. */
-export function poolDeleteMessage(e: unknown): string {
-  if (e instanceof ApiError && e.status === 409) {
-    return 'This agent pool is named in an active temp access instance, so it cannot be deleted now. ' +
-      'Delete that temp access (Temp Access tab) or wait until it expires, then try again.';
-  }
-  return errorMessage(e);
-}
 
 export function AgentPoolsPage() {
   const [text, setText] = useState('');

@@ -2,10 +2,11 @@
 // instant shown), Add users, Reason, Save. Validated here first; the server's own errors are shown
 // next to the field they concern. `?from=<id>` prefills the form from an earlier grant (Recreate).
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
-import { ApiError, api, newIdempotencyKey } from '../lib/api';
+import { api, newIdempotencyKey } from '../lib/api';
+import { describeCreateError } from '../lib/messages';
 import { formatLocal, resolveExpiry, toLocalDateTimeValue, type ExpiryMode } from '../lib/expiry';
 import {
-  emptyGrantForm, GRANT_LIMITS, mapServerDetails, validateGrantForm, type FieldErrors, type GrantFormState, type GrantRole,
+  emptyGrantForm, GRANT_LIMITS, validateGrantForm, type FieldErrors, type GrantFormState, type GrantRole,
 } from '../lib/grantForm';
 import { choiceLike } from '../lib/grants';
 import { useNow, usePending } from '../lib/hooks';
@@ -215,23 +216,4 @@ function ExpiryInput(props: {
         onChange={(e) => props.setExpiry({ custom: e.target.value })} />
     </div>
   );
-}
-
-/** Turns a failed create into per-field errors and one message for the top of the form. */
-export function describeCreateError(err: unknown): { fields: FieldErrors; message: string } {
-  if (err instanceof ApiError) {
-    if (err.code === 'CONCURRENT_GRANT_LIMIT') {
-      return {
-        fields: {},
-        message: 'The limit of active temp access instances has been reached (100 by default). ' +
-          'Delete an active one, or wait until one expires, before granting more.',
-      };
-    }
-    if (err.code === 'FORBIDDEN') return { fields: {}, message: 'You are not allowed to grant temp access (role managers only).' };
-    const { fields, other } = mapServerDetails(err.details);
-    const n = Object.keys(fields).length;
-    const message = n > 0 ? `The server refused the request: ${err.message}. See the fields marked below.` : err.message;
-    return { fields, message: [message, ...other].join(' ') };
-  }
-  return { fields: {}, message: (err as Error).message };
 }

@@ -1,19 +1,11 @@
 // Sign in with email and password. Wrong credentials and rate limiting (429 with Retry-After) get
 // their own clear messages; the form cannot be submitted twice.
 import { type FormEvent, useEffect, useState } from 'react';
-import { ApiError, api, errorMessage } from '../lib/api';
+import { api } from '../lib/api';
+import { loginErrorMessage } from '../lib/messages';
 import { usePending } from '../lib/hooks';
 import type { LoginResponse, User } from '../lib/types';
 import { Alert, BusyButton, Field } from '../components/ui';
-
-/** The message for a failed sign-in. */
-export function loginErrorMessage(e: unknown): string {
-  if (e instanceof ApiError) {
-    if (e.status === 401) return 'Wrong email or password.';
-    if (e.status === 429) return `Too many attempts, try again in ${e.retryAfter ?? 60} s.`;
-  }
-  return errorMessage(e);
-}
 
 export function LoginPage(props: { notice?: string; onSignedIn: (user: User, csrfToken: string) => void }) {
   const [email, setEmail] = useState('');

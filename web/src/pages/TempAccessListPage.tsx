@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../lib/api';
 import { activeAt, endedAt, mergeNewestFirst } from '../lib/grants';
 import { useAsync, useNow } from '../lib/hooks';
-import { navigate, useLocation } from '../lib/router';
+import { useLocation } from '../lib/router';
 import type { Grant, Page } from '../lib/types';
 import { IamTabs } from '../components/IamTabs';
 import { Name, Names, UserCount } from '../components/NameList';
@@ -161,7 +161,3 @@ export function roleLabel(role: string): string {
   return role === 'PRIVILEGED' ? 'Privileged' : role === 'STANDARD' ? 'Standard' : role;
 }
 
-/** Opens the details of one grant. */
-export function openGrant(id: string): void {
-  navigate(`/settings/iam/temp-access/${id}`);
-}

@@ -2,6 +2,7 @@
 // delete. The server's refusals (last role manager, user in an active grant) are explained.
 import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError, api, errorMessage, newIdempotencyKey } from '../lib/api';
+import { userChangeMessage } from '../lib/messages';
 import { useAsync, useDebounced, usePending } from '../lib/hooks';
 import { rememberNames } from '../lib/names';
 import { useSession } from '../lib/session';
@@ -10,19 +11,6 @@ import { IamTabs } from '../components/IamTabs';
 import { Alert, BusyButton, ConfirmDialog, Field, Loading, Pager } from '../components/ui';
 
 const PAGE = 20;
-
-/** Why a change to `u` was refused, in words that say what to do about it. */
-export function userChangeMessage(e: unknown, u: User, self: boolean, change: 'demote' | 'disable' | 'delete'): string {
-  if (e instanceof ApiError && e.status === 409) {
-    if (self && change !== 'disable') {
-      return `You are the last enabled role manager, so you cannot ${change === 'demote' ? 'remove your own role manager permission' : 'delete yourself'}: ` +
-        'nobody could manage access any more. Make another user a role manager first.';
-    }
-    if (change === 'delete') return `${u.email} is named in an active temp access instance and cannot be deleted until it ends or is deleted.`;
-    return `${e.message}`;
-  }
-  return errorMessage(e);
-}
 
 export function UsersPage() {
   const { user: me, refresh } = useSession();
@@ -56,7 +44,7 @@ export function UsersPage() {
       if (u.id === me.id) await refresh();
     } catch (e) {
       const c = change === 'demote' || change === 'disable' ? change : 'disable';
-      setMessage({ tone: 'error', text: userChangeMessage(e, u, u.id === me.id, c) });
+      setMessage({ tone: 'error', text: userChangeMessage(e, u.email, u.id === me.id, c) });
     } finally {
       setBusyId(null);
     }
@@ -126,7 +114,7 @@ export function UsersPage() {
               setDeleting(null);
               reload();
             } catch (e) {
-              setDeleteError(userChangeMessage(e, deleting!, deleting!.id === me.id, 'delete'));
+              setDeleteError(userChangeMessage(e, deleting!.email, deleting!.id === me.id, 'delete'));
             }
           })
         }
