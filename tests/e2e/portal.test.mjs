@@ -369,6 +369,24 @@ describe('management portal', { concurrency: false }, () => {
     await narrow.context.close();
   });
 
+  it('the limit of 100 active grants is shown as a clear message', async () => {
+    const { page } = admin;
+    const active = (await server.api.get('/jit-access?status=active&limit=1000')).total;
+    for (let i = active; i < 100; i++) {
+      await server.api.post('/jit-access', {
+        name: `e2e-fill-${i}`, role: 'STANDARD', agentPoolIds: [pools[5].id], userIds: [users.bob.id], expiration: { hours: 1 },
+      });
+    }
+    await page.goto('/settings/iam/temp-access');
+    await page.getByText(/100 instances are active: that is the limit/).waitFor();
+    await openCreateForm(page);
+    await fillGrant(page, { name: 'e2e-one-too-many' });
+    admin.expectErrors(1);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('alert').getByText(/limit of active temp access instances has been reached/).waitFor();
+    assert.equal(await activeGrant('e2e-one-too-many'), undefined);
+  });
+
   it('no unexpected console errors in the role manager session', () => {
     assert.deepEqual(admin.consoleErrors, []);
   });

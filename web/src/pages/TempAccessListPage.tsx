@@ -11,6 +11,8 @@ import { Name, Names, UserCount } from '../components/NameList';
 import { Alert, Expiry, Link, Loading, Pager, Time } from '../components/ui';
 
 const PAGE = 20;
+/** The server's default maximum of active grants (API.md); only used to explain the limit early. */
+const DEFAULT_MAX_ACTIVE = 100;
 /** How often the list is re-read, so grants made elsewhere (REST API, CLI) show up. */
 const POLL_MS = 10_000;
 
@@ -65,6 +67,12 @@ function ActiveList() {
       {error && <Alert>Could not load temp access: {error}</Alert>}
       {loading && !data && <Loading what="temp access" />}
       {data && rows.length === 0 && <p className="empty">No active temp access.</p>}
+      {data && data.total >= DEFAULT_MAX_ACTIVE && (
+        <Alert tone="info">
+          {data.total} instances are active: that is the limit of active temp access (100 unless the server is
+          configured otherwise). New grants are refused until one expires or is deleted.
+        </Alert>
+      )}
       {rows.length > 0 && (
         <div className="table-wrap">
           <table aria-label="Active temp access">
