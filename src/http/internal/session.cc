@@ -1,0 +1,68 @@
+#include "http/internal/session.h"
+
+#include <exception>
+
+namespace jitgate::http_internal {
+
+HttpResponse InvokeHandler(const Route& route, const HttpRequest& request,
+                           const PathParams& params) {
+  try {
+    return route.handler(request, params);
+  } catch (const std::exception&) {
+    // The exception text may hold request data; it is not echoed to the client.
+    return HttpResponse::Error(500, "INTERNAL", "internal error");
+  } catch (...) {
+    return HttpResponse::Error(500, "INTERNAL", "internal error");
+  }
+}
+
+Status FillRequest(bhttp::request<bhttp::string_body>& parsed, HttpRequest* req) {
+  req->method.assign(parsed.method_string());
+  req->target.assign(parsed.target());
+  req->version = parsed.version() == 10 ? 10 : 11;
+  // Reuse the header strings' capacity from the previous request on this connection.
+  size_t count = 0;
+  for (const auto& field : parsed) {
+    if (count == req->headers.size()) req->headers.emplace_back();
+    req->headers[count].first.assign(field.name_string());
+    req->headers[count].second.assign(field.value());
+    ++count;
+  }
+  req->headers.resize(count);
+  req->body = std::move(parsed.body());
+  req->query.clear();
+  req->path.clear();
+  std::string_view path, query;
+  if (!SplitTarget(req->target, &path, &query)) {
+    req->raw_query.clear();
+    return Status::Invalid("path", "request target must be an absolute path");
+  }
+  req->raw_query.assign(query);
+  auto decoded = PercentDecode(path, /*plus_as_space=*/false);
+  if (!decoded) return Status::Invalid("path", "invalid percent-encoding");
+  req->path = std::move(*decoded);
+  if (!query.empty()) {
+    auto params = ParseQuery(query);
+    if (!params.ok()) return params.status();
+    req->query = std::move(params).value();
+  }
+  return Status::Ok();
+}
+
+std::optional<HttpResponse> ResponseForReadError(const beast::error_code& ec) {
+  if (ec == bhttp::error::body_limit) {
+    return HttpResponse::Error(413, "PAYLOAD_TOO_LARGE", "request body too large");
+  }
+  if (ec == bhttp::error::header_limit) {
+    return HttpResponse::Error(431, "HEADERS_TOO_LARGE", "request headers too large");
+  }
+  if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message) {
+    return std::nullopt;  // the client went away
+  }
+  if (&ec.category() == &bhttp::make_error_code(bhttp::error::bad_method).category()) {
+    return HttpResponse::Error(400, "VALIDATION_FAILED", "malformed HTTP request");
+  }
+  return std::nullopt;  // timeout, reset, cancelled: nobody to answer
+}
+
+}  // namespace jitgate::http_internal
