@@ -85,7 +85,7 @@ Status Router::Add(std::string_view method, std::string_view pattern, RouteHandl
     std::string_view seg = NextSegment(&rest);
     if (IsParamSegment(seg)) {
       std::string_view name = seg.substr(1, seg.size() - 2);
-      if (name.find_first_of("{}/") != std::string_view::npos) {
+      if (name.empty() || name.find_first_of("{}/") != std::string_view::npos) {
         return Status::Invalid("pattern", "bad parameter in " + std::string(pattern));
       }
       names.emplace_back(name);

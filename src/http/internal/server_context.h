@@ -28,10 +28,13 @@ class SessionHandle {
 };
 
 // One I/O thread: its io_context, its SO_REUSEPORT acceptor and its connections.
+// Member order matters: destroying `ioc` destroys the coroutine frames of connections still
+// open, whose sessions unlink themselves from `sessions`, so the list must outlive the ioc, and
+// the acceptor must go before the ioc.
 struct Shard {
+  std::list<SessionHandle*> sessions;  // only touched on this shard's thread
   boost::asio::io_context ioc{1};
   std::optional<boost::asio::ip::tcp::acceptor> acceptor;
-  std::list<SessionHandle*> sessions;  // only touched on this shard's thread
   std::thread thread;
 };
 
