@@ -192,7 +192,14 @@ class Session final : public SessionHandle {
   // drops) what the client still sends for a moment, so the answer is not lost to a TCP reset.
   asio::awaitable<void> AnswerAndLinger(HttpResponse& res) {
     auto started = Clock::now();
+    // The hook must not see the previous request's data for this unreadable one.
     request_.method.clear();
+    request_.target.clear();
+    request_.path.clear();
+    request_.raw_query.clear();
+    request_.query.clear();
+    request_.headers.clear();
+    request_.body.clear();
     request_.version = parser_->get().version() == 10 ? 10 : 11;
     bool written = co_await Write(res, /*keep_alive=*/false);
     Report("", res.status, started);
