@@ -107,8 +107,8 @@ Status Router::Add(std::string_view method, std::string_view pattern, RouteHandl
     }
   }
   if (node->ForMethod(method)) {
-    return Status::Invalid("pattern", std::string(method) + " " + std::string(pattern) +
-                                          " is already registered");
+    return Status::Invalid(
+        "pattern", std::string(method) + " " + std::string(pattern) + " is already registered");
   }
   auto route = std::make_unique<Route>(
       Route{std::string(method), std::string(pattern), std::move(handler), options});
@@ -198,7 +198,8 @@ RouteMatch Router::Match(std::string_view method, std::string_view path) const {
 std::vector<RouteInfo> Router::Routes() const {
   std::vector<RouteInfo> out;
   out.reserve(routes_.size());
-  for (const auto& r : routes_) out.push_back(RouteInfo{r->method, r->pattern, r->options.blocking});
+  for (const auto& r : routes_)
+    out.push_back(RouteInfo{r->method, r->pattern, r->options.blocking});
   return out;
 }
 

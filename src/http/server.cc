@@ -1,6 +1,7 @@
-#include "http/server.h"
-
+// clang-format off
 #include <utility>  // before Asio's awaitable header (Boost 1.74)
+// clang-format on
+#include "http/server.h"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>

@@ -2,8 +2,8 @@
 //
 // One io_context per I/O thread, each with its own SO_REUSEPORT acceptor on the same port, so the
 // kernel spreads connections over the threads and a connection lives on one thread (no locks on the
-// I/O path). Routes marked `blocking` run on a separate thread pool while the connection's coroutine
-// waits, so a slow disk write never holds up the access checks served by the I/O threads.
+// I/O path). Routes marked `blocking` run on a separate thread pool while the connection's
+// coroutine waits, so a slow disk write never holds up the access checks served by the I/O threads.
 //
 // Answers the server produces itself use the API's JSON error body:
 //   400 VALIDATION_FAILED   malformed HTTP or a bad percent-encoding (then the connection closes)
@@ -31,10 +31,10 @@ namespace jitgate {
 class HttpServer {
  public:
   struct Options {
-    std::string host = "127.0.0.1";  // address to bind ("0.0.0.0", "::", "127.0.0.1", ...)
-    uint16_t port = 8080;            // 0: any free port; see port()
-    int io_threads = 0;              // 0: one per core
-    int blocking_threads = 8;        // threads for RouteOptions::blocking handlers
+    std::string host = "127.0.0.1";   // address to bind ("0.0.0.0", "::", "127.0.0.1", ...)
+    uint16_t port = 8080;             // 0: any free port; see port()
+    int io_threads = 0;               // 0: one per core
+    int blocking_threads = 8;         // threads for RouteOptions::blocking handlers
     size_t body_limit = 1024 * 1024;  // bytes; over it: 413
     size_t header_limit = 16 * 1024;  // bytes of request line + headers; over it: 431
     // Time allowed to receive one whole request once its first byte arrived, and to send one
@@ -83,7 +83,8 @@ class HttpServer {
   // Must not be called from a handler.
   void Stop();
 
-  // Blocks until SIGINT or SIGTERM arrives (or Stop() was called from another thread), then Stop()s.
+  // Blocks until SIGINT or SIGTERM arrives (or Stop() was called from another thread), then
+  // Stop()s.
   void WaitForSignal();
 
  private:

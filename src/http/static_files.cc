@@ -84,8 +84,8 @@ std::optional<std::string> ReadFile(const std::string& path) {
 
 StaticFiles::StaticFiles(Options options) : options_(std::move(options)) {
   struct stat st;
-  if (auto real = RealPath(options_.root); real && ::stat(real->c_str(), &st) == 0 &&
-                                           S_ISDIR(st.st_mode)) {
+  if (auto real = RealPath(options_.root);
+      real && ::stat(real->c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
     canonical_root_ = *real;
   }
 }
@@ -134,7 +134,8 @@ HttpResponse StaticFiles::Serve(const HttpRequest& request) const {
   if (IsReserved(path, options_.reserved_prefixes)) {
     res = HttpResponse::Error(404, "NOT_FOUND", "no such resource");
   } else if (request.method != "GET" && request.method != "HEAD") {
-    res = HttpResponse::Error(405, "METHOD_NOT_ALLOWED", "method " + request.method + " not allowed");
+    res =
+        HttpResponse::Error(405, "METHOD_NOT_ALLOWED", "method " + request.method + " not allowed");
     res.AddHeader("Allow", "GET, HEAD");
   } else if (canonical_root_.empty()) {
     res.content_type = "text/html; charset=utf-8";

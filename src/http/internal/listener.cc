@@ -1,3 +1,6 @@
+// clang-format off
+#include <utility>  // before Asio's awaitable header (Boost 1.74)
+// clang-format on
 #include "http/internal/listener.h"
 
 #include <boost/asio/co_spawn.hpp>

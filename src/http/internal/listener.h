@@ -1,8 +1,9 @@
 // The listener side of the server: binding the per-thread acceptors and accepting connections.
 #pragma once
 
+// clang-format off
 #include <utility>  // before Asio's awaitable header (Boost 1.74)
-
+// clang-format on
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <cstdint>
@@ -15,8 +16,7 @@ namespace jitgate::http_internal {
 
 // The endpoint for a numeric host ("127.0.0.1", "::", "0.0.0.0") or "localhost".
 // kInvalidArgument for anything else.
-Result<boost::asio::ip::tcp::endpoint> ResolveListenAddress(const std::string& host,
-                                                            uint16_t port);
+Result<boost::asio::ip::tcp::endpoint> ResolveListenAddress(const std::string& host, uint16_t port);
 
 // Opens shard->acceptor on `endpoint` with SO_REUSEPORT, so every I/O thread has its own acceptor
 // on the same port. With `probe` and a fixed port, first checks that no other socket listens there

@@ -1,8 +1,9 @@
 // State shared by the listener and its sessions (internal to the server).
 #pragma once
 
+// clang-format off
 #include <utility>  // before Asio's awaitable header (Boost 1.74)
-
+// clang-format on
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -45,8 +46,8 @@ struct ServerContext {
   HttpServer::Options options;
   const Router& router;
   HttpServer::RequestHook hook;
-  std::optional<boost::asio::thread_pool> pool;      // runs blocking routes
-  std::optional<boost::asio::ssl::context> tls;      // set when serving HTTPS
+  std::optional<boost::asio::thread_pool> pool;  // runs blocking routes
+  std::optional<boost::asio::ssl::context> tls;  // set when serving HTTPS
   std::atomic<bool> stopping{false};
   std::atomic<int> connections{0};
 

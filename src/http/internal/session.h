@@ -4,8 +4,9 @@
 // pipelined requests simply wait in the read buffer and at most one response is ever queued.
 #pragma once
 
+// clang-format off
 #include <utility>  // before Asio's awaitable header (Boost 1.74)
-
+// clang-format on
 #include <array>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -211,8 +212,8 @@ class Session final : public SessionHandle {
       size_t drained = 0;
       while (!ec && drained < kMaxLingerBytes) {
         buffer_.clear();
-        size_t n = co_await stream_.async_read_some(
-            buffer_.prepare(kReadChunk), asio::redirect_error(asio::use_awaitable, ec));
+        size_t n = co_await stream_.async_read_some(buffer_.prepare(kReadChunk),
+                                                    asio::redirect_error(asio::use_awaitable, ec));
         drained += n;
       }
     }
@@ -237,8 +238,8 @@ class Session final : public SessionHandle {
   }
 
   static std::string InvalidRequestBody(const Status& st) {
-    std::string body = "{\"message\":" + JsonQuote(st.message()) +
-                       ",\"code\":\"VALIDATION_FAILED\",\"details\":[";
+    std::string body =
+        "{\"message\":" + JsonQuote(st.message()) + ",\"code\":\"VALIDATION_FAILED\",\"details\":[";
     for (size_t i = 0; i < st.details().size(); ++i) {
       if (i) body += ",";
       body += "{\"field\":" + JsonQuote(st.details()[i].field) +
@@ -258,8 +259,8 @@ class Session final : public SessionHandle {
   Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-  HttpRequest request_;    // reused across requests to keep its buffers
-  std::string head_;       // the serialized response head, reused
+  HttpRequest request_;     // reused across requests to keep its buffers
+  std::string head_;        // the serialized response head, reused
   std::string route_name_;  // for the hook, reused
   bool idle_ = false;
 };

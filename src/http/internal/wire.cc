@@ -84,7 +84,8 @@ bool SplitTarget(std::string_view target, std::string_view* path, std::string_vi
   *path = target.substr(0, q);
   *query = q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
   // A fragment is never sent by conforming clients; drop one if present.
-  if (size_t hash = query->find('#'); hash != std::string_view::npos) *query = query->substr(0, hash);
+  if (size_t hash = query->find('#'); hash != std::string_view::npos)
+    *query = query->substr(0, hash);
   if (size_t hash = path->find('#'); hash != std::string_view::npos) *path = path->substr(0, hash);
   return true;
 }

@@ -11,8 +11,8 @@ namespace jitgate::http_internal {
 
 // How a response head should frame the connection.
 struct Framing {
-  int request_version = 11;  // 10 or 11
-  bool keep_alive = true;    // whether the connection stays open after this response
+  int request_version = 11;   // 10 or 11
+  bool keep_alive = true;     // whether the connection stays open after this response
   bool head_request = false;  // HEAD: Content-Length of the body, but no body bytes sent
 };
 

@@ -68,8 +68,7 @@ TEST(HttpResponseTest, ErrorBodyIsTheApiShape) {
   HttpResponse r = HttpResponse::Error(404, "NOT_FOUND", "no \"such\" thing\n");
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(r.content_type, "application/json; charset=utf-8");
-  EXPECT_EQ(r.body,
-            R"({"message":"no \"such\" thing\n","code":"NOT_FOUND","details":[]})");
+  EXPECT_EQ(r.body, R"({"message":"no \"such\" thing\n","code":"NOT_FOUND","details":[]})");
 }
 
 TEST(HttpResponseTest, JsonQuoteEscapesControls) {

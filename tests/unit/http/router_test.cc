@@ -18,13 +18,13 @@ class RouterTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(router_.Add("GET", "/api/v1/jit-access", Named("list")).ok());
-    ASSERT_TRUE(router_.Add("POST", "/api/v1/jit-access", Named("create"), {.blocking = true}).ok());
+    ASSERT_TRUE(
+        router_.Add("POST", "/api/v1/jit-access", Named("create"), {.blocking = true}).ok());
     ASSERT_TRUE(router_.Add("GET", "/api/v1/jit-access/{id}", Named("get")).ok());
     ASSERT_TRUE(router_.Add("DELETE", "/api/v1/jit-access/{id}", Named("revoke")).ok());
     ASSERT_TRUE(router_.Add("GET", "/api/v1/users/me", Named("me")).ok());
     ASSERT_TRUE(router_.Add("DELETE", "/api/v1/users/{id}", Named("delete-user")).ok());
-    ASSERT_TRUE(
-        router_.Add("GET", "/api/v1/users/{userId}/keys/{keyId}", Named("user-key")).ok());
+    ASSERT_TRUE(router_.Add("GET", "/api/v1/users/{userId}/keys/{keyId}", Named("user-key")).ok());
   }
   Router router_;
 };
@@ -101,8 +101,7 @@ TEST_F(RouterTest, FallbackTakesUnknownPathsOnly) {
   EXPECT_EQ(m.route->pattern, "*");
   EXPECT_TRUE(m.route->options.blocking);
   // A known path with the wrong method stays a 405.
-  EXPECT_EQ(router_.Match("PUT", "/api/v1/jit-access/x").kind,
-            RouteMatch::Kind::kMethodNotAllowed);
+  EXPECT_EQ(router_.Match("PUT", "/api/v1/jit-access/x").kind, RouteMatch::Kind::kMethodNotAllowed);
 }
 
 TEST_F(RouterTest, RejectsDuplicatesAndBadPatterns) {

@@ -38,14 +38,13 @@ class ServerTest : public ::testing::Test {
     Must(router_.Add("GET", "/throw", [](const HttpRequest&, const PathParams&) -> HttpResponse {
       throw std::runtime_error("boom");
     }));
-    Must(router_.Add(
-        "GET", "/slow",
-        [this](const HttpRequest&, const PathParams&) {
-          slow_started_ = true;
-          std::this_thread::sleep_for(std::chrono::milliseconds(slow_ms_));
-          return HttpResponse::Text(200, "slow done");
-        },
-        {.blocking = true}));
+    Must(router_.Add("GET", "/slow",
+                     [this](const HttpRequest&, const PathParams&) {
+                       slow_started_ = true;
+                       std::this_thread::sleep_for(std::chrono::milliseconds(slow_ms_));
+                       return HttpResponse::Text(200, "slow done");
+                     },
+                     {.blocking = true}));
   }
   void TearDown() override {
     if (server_) server_->Stop();
@@ -58,11 +57,11 @@ class ServerTest : public ::testing::Test {
     opt.port = 0;
     if (opt.io_threads == 0) opt.io_threads = 2;
     server_ = std::make_unique<HttpServer>(opt, router_);
-    server_->SetRequestHook([this](const HttpRequest& r, const std::string& route, int status,
-                                   double seconds) {
-      std::lock_guard<std::mutex> lock(hook_mu_);
-      hook_calls_.push_back(r.method + " " + route + " " + std::to_string(status));
-    });
+    server_->SetRequestHook(
+        [this](const HttpRequest& r, const std::string& route, int status, double seconds) {
+          std::lock_guard<std::mutex> lock(hook_mu_);
+          hook_calls_.push_back(r.method + " " + route + " " + std::to_string(status));
+        });
     Status st = server_->Start();
     EXPECT_TRUE(st.ok()) << st.message();
     EXPECT_NE(server_->port(), 0);
@@ -210,7 +209,8 @@ TEST_F(ServerTest, BodyOverTheLimitIs413AndCloses) {
   auto r = c.Read();
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 413);
-  EXPECT_EQ(r->body, R"({"message":"request body too large","code":"PAYLOAD_TOO_LARGE","details":[]})");
+  EXPECT_EQ(r->body,
+            R"({"message":"request body too large","code":"PAYLOAD_TOO_LARGE","details":[]})");
   EXPECT_EQ(r->Header("connection"), "close");
   EXPECT_TRUE(c.WaitClosed(3000));
 }
@@ -410,8 +410,8 @@ TEST_F(ServerTest, HookSeesRouteAndStatus) {
   }
   std::lock_guard<std::mutex> lock(hook_mu_);
   std::sort(hook_calls_.begin(), hook_calls_.end());
-  EXPECT_EQ(hook_calls_, (std::vector<std::string>{"GET  404", "GET /items/{id} 200",
-                                                   "PATCH  405"}));
+  EXPECT_EQ(hook_calls_,
+            (std::vector<std::string>{"GET  404", "GET /items/{id} 200", "PATCH  405"}));
 }
 
 TEST_F(ServerTest, MaxConnectionsAnswers503) {
@@ -445,8 +445,9 @@ TEST_F(ServerTest, MaxRequestsPerConnection) {
 TEST_F(ServerTest, ExpectContinueIsHonoured) {
   uint16_t port = Start();
   TestClient c(port);
-  ASSERT_TRUE(c.Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
-                     "Expect: 100-continue\r\n\r\n"));
+  ASSERT_TRUE(
+      c.Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
+             "Expect: 100-continue\r\n\r\n"));
   auto cont = c.Read();
   ASSERT_TRUE(cont);
   EXPECT_EQ(cont->status, 100);

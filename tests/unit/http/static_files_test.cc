@@ -19,8 +19,9 @@ void WriteFile(const fs::path& p, const std::string& content) {
 class StaticFilesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    base_ = fs::temp_directory_path() / ("jg_static_" + std::to_string(::getpid()) + "_" +
-                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    base_ = fs::temp_directory_path() /
+            ("jg_static_" + std::to_string(::getpid()) + "_" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(base_);
     root_ = base_ / "dist";
     WriteFile(root_ / "index.html", "<html>portal</html>");
@@ -104,9 +105,9 @@ TEST_F(StaticFilesTest, OnlyGetAndHead) {
 
 TEST_F(StaticFilesTest, NothingEscapesTheRoot) {
   // The server hands Serve() percent-decoded paths: "%2e%2e" arrives as "..".
-  for (const char* path : {"/../secret.txt", "/assets/../../secret.txt", "/./index.html",
-                           "/..", "/assets/..", "/..\\secret.txt", "/leak.txt",
-                           "/up/secret.txt", "//etc/passwd", "/up/dist/index.html"}) {
+  for (const char* path :
+       {"/../secret.txt", "/assets/../../secret.txt", "/./index.html", "/..", "/assets/..",
+        "/..\\secret.txt", "/leak.txt", "/up/secret.txt", "//etc/passwd", "/up/dist/index.html"}) {
     auto r = Get(path);
     EXPECT_EQ(r.body.find("TOP SECRET"), std::string::npos) << path;
     EXPECT_EQ(r.body.find("root:"), std::string::npos) << path;

@@ -11,7 +11,7 @@ namespace jitgate::testing {
 
 struct RawResponse {
   int status = 0;
-  std::string head;  // status line + headers, without the blank line
+  std::string head;                            // status line + headers, without the blank line
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
   std::string Header(const std::string& lower_name) const {

@@ -1,10 +1,12 @@
 // HTTPS: the server with a self-signed certificate made on the fly, and an Asio TLS client.
+// clang-format off
+#include <utility>  // before Asio's awaitable header (Boost 1.74)
+// clang-format on
+#include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <unistd.h>
-
-#include <utility>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -14,7 +16,6 @@
 #include <boost/asio/write.hpp>
 #include <cstdio>
 #include <filesystem>
-#include <gtest/gtest.h>
 
 #include "http/server.h"
 
