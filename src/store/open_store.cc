@@ -1,0 +1,20 @@
+// The one place a backend is chosen from the --db URL.
+#include "store/sqlite/sqlite_store.h"
+#include "store/store.h"
+
+namespace jitgate {
+
+Result<std::unique_ptr<Store>> OpenStore(const std::string& url) {
+  constexpr std::string_view kSqlite = "sqlite:";
+  if (url.starts_with(kSqlite)) {
+    const std::string path = url.substr(kSqlite.size());
+    if (path.empty()) return Status::Invalid("db", "sqlite: needs a file path, e.g. sqlite:data/jitgate.db");
+    ASSIGN_OR_RETURN(auto store, SqliteStore::Open(path));
+    return std::unique_ptr<Store>(std::move(store));
+  }
+  if (url.starts_with("postgres://") || url.starts_with("postgresql://"))
+    return Status::Invalid("db", "the PostgreSQL backend is not built yet; use sqlite:PATH");
+  return Status::Invalid("db", "unknown store URL; expected sqlite:PATH or postgres://...");
+}
+
+}  // namespace jitgate
