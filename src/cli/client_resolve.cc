@@ -3,6 +3,7 @@
 #include <cctype>
 #include <functional>
 
+#include "app/random.h"
 #include "cli/client_format.h"
 #include "cli/client_pages.h"
 
@@ -86,15 +87,6 @@ std::vector<std::string> SplitList(const std::vector<std::string>& values) {
     }
   }
   return out;
-}
-
-bool IsUuid(std::string_view text) {
-  if (text.size() != 36) return false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? text[i] != '-' : !std::isxdigit(static_cast<unsigned char>(text[i]))) return false;
-  }
-  return true;
 }
 
 Result<std::vector<std::string>> ResolvePools(ApiClient& client,

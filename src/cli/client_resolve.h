@@ -12,11 +12,8 @@ namespace jitgate {
 // Splits repeated and comma-separated values ("a,b" "c") into trimmed, non-empty items, in order.
 std::vector<std::string> SplitList(const std::vector<std::string>& values);
 
-// True for the canonical 8-4-4-4-12 hex UUID form (either case).
-bool IsUuid(std::string_view text);
-
-// Resolves each reference to an agent pool ID: a UUID is taken as is, anything else must be the
-// exact name of a pool (GET /api/v1/agent-pool?search=NAME). Order is kept.
+// Resolves each reference to an agent pool ID: a UUID (IsUuid, app/random.h) is taken as is,
+// anything else must be the exact name of a pool (GET /api/v1/agent-pool?search=NAME). Order is kept.
 // Failure: kNotFound "cannot resolve ..." with one `details` entry {"pool", "no agent pool named
 // \"X\""} per unresolved name; or the failing call's Status.
 Result<std::vector<std::string>> ResolvePools(ApiClient& client,

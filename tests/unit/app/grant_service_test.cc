@@ -1,6 +1,8 @@
 #include <atomic>
+#include <set>
 #include <thread>
 
+#include "app/idempotency.h"
 #include "app_fixture.h"
 
 namespace jitgate::testing {
