@@ -12,6 +12,7 @@ Result<ApiReply> ListApiKeys(ApiCall& call) {
   if (q.user_id != call.principal.user_id) RETURN_IF_ERROR(RequireRoleManager(call));
   q.offset = paging.offset;
   q.limit = paging.limit;
+  call.app.auth.FlushUsage();  // so lastUsedAt includes uses not yet written by the background flush
   ASSIGN_OR_RETURN(auto page, call.app.api_keys.List(q));
   return ApiReply::Ok(PageJson(page.items, page.total, q.offset, q.limit, [](const ApiKey& k) { return ToJson(k); }));
 }

@@ -59,15 +59,7 @@ Result<ApiReply> CreateGrant(ApiCall& call) {
   req.user_ids = r.StringArray("userIds", false, 1000);
   req.expiration = ReadExpiration(r);
   req.reason = r.String("reason", false);
-  std::vector<FieldError> errors = r.errors();
-  // Rule violations of fields that decoded; a field with a type error is reported once.
-  auto valid = ValidateGrant(req, call.app.clock().Now(), call.app.config().limits, GrantReferenceLookup{
-      [](const std::string&) { return true; }, [](const std::string&) { return std::optional<bool>(true); }});
-  if (!valid.ok()) {
-    for (const auto& e : valid.status().details())
-      if (!r.HasErrorFor(e.field)) errors.push_back(e);
-  }
-  if (!errors.empty()) return Status::Invalid(std::move(errors));
+  req.decode_errors = r.errors();  // reported together with every rule violation
   return IdempotentCreate(call, [&](const std::optional<IdempotencyKey>& idem) -> Result<ApiReply> {
     ASSIGN_OR_RETURN(auto grant, call.app.grants.Create(call.principal, req, idem));
     return ApiReply::Created(ToJson(grant, call.app.clock().Now()));

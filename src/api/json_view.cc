@@ -94,7 +94,6 @@ nlohmann::json ToJson(const AuditVerification& v) {
   nlohmann::json j = {{"valid", v.valid}, {"checked", v.checked}};
   if (!v.valid) {
     j["firstBadSeq"] = *v.first_bad_seq;
-    j["seq"] = *v.first_bad_seq;
     j["reason"] = v.reason;
   }
   return j;

@@ -189,7 +189,7 @@ json OpenApiSchemas() {
                             {"hash", Str()}},
                            {"seq", "at", "actorId", "actorType", "type", "targetId", "details", "hash"});
   s["AuditEventPage"] = PageOf("AuditEvent");
-  s["AuditVerification"] = Object({{"valid", Bool()}, {"checked", Int()}, {"firstBadSeq", Int()}, {"seq", Int()},
+  s["AuditVerification"] = Object({{"valid", Bool()}, {"checked", Int()}, {"firstBadSeq", Int()},
                                    {"reason", Str()}},
                                   {"valid", "checked"});
   return s;

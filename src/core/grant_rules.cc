@@ -1,5 +1,6 @@
 #include "core/grant_rules.h"
 
+#include <algorithm>
 #include <limits>
 #include <map>
 #include <set>
@@ -112,6 +113,14 @@ Result<ValidGrant> ValidateGrant(const GrantRequest& req, Millis now, const Limi
     if (static_cast<int>(Utf8Length(*req.reason)) > limits.max_reason_length)
       errors.push_back({"reason", "must be at most " + std::to_string(limits.max_reason_length) + " characters"});
     out.reason = *req.reason;
+  }
+  if (!req.decode_errors.empty()) {
+    std::vector<FieldError> merged = req.decode_errors;
+    for (auto& e : errors) {
+      const bool named = std::any_of(merged.begin(), merged.end(), [&](const FieldError& d) { return d.field == e.field; });
+      if (!named) merged.push_back(std::move(e));
+    }
+    errors = std::move(merged);
   }
   if (!errors.empty()) return Status::Invalid(std::move(errors));
   out.agent_pool_ids = *req.agent_pool_ids;

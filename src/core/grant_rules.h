@@ -28,6 +28,9 @@ struct GrantRequest {
   std::optional<std::vector<std::string>> user_ids;
   std::optional<Expiration> expiration;
   std::optional<std::string> reason;
+  // Problems found while decoding (wrong types, unknown fields): reported with the rule
+  // violations, and a field named here is not also reported as missing.
+  std::vector<FieldError> decode_errors;
 };
 
 // What validation needs to know about referenced objects.

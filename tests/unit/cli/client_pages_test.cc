@@ -138,13 +138,5 @@ TEST(SplitListTest, RepeatedAndCommaSeparated) {
   EXPECT_TRUE(SplitList({"", " , "}).empty());
 }
 
-TEST(IsUuidTest, CanonicalFormOnly) {
-  EXPECT_TRUE(IsUuid("123e4567-e89b-12d3-a456-426614174000"));
-  EXPECT_TRUE(IsUuid("123E4567-E89B-12D3-A456-426614174000"));
-  EXPECT_FALSE(IsUuid("123e4567e89b12d3a456426614174000"));
-  EXPECT_FALSE(IsUuid("123e4567-e89b-12d3-a456-42661417400g"));
-  EXPECT_FALSE(IsUuid("pool-a"));
-}
-
 }  // namespace
 }  // namespace jitgate
