@@ -1,0 +1,91 @@
+// In-process access checks against the AccessIndex at two scales:
+//   small: 10,000 users, 1,000 pools, 1,000 groups, 100 active grants (issue 2's target: < 300 ns)
+//   large: 100,000 users, 10,000 pools, 10,000 groups, 100,000 active grants (issue 6: < 200 ns)
+// Run: build/release/bench/access_check_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+#include <benchmark/benchmark.h>
+
+#include <random>
+
+#include "core/access_index.h"
+
+namespace jitgate {
+namespace {
+
+constexpr Millis kNow = 1795514400000;
+
+struct Scale {
+  int users, pools, groups, grants;
+};
+
+std::string Id(char kind, int i) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%08x-0000-4000-8000-%c%011d", i, kind, i);
+  return buf;
+}
+
+Directory MakeDirectory(const Scale& s) {
+  std::mt19937 rng(42);
+  Directory d;
+  for (int i = 0; i < s.users; ++i) d.users.push_back(User{Id('u', i), "u" + std::to_string(i) + "@x", "u", false, false, 0, ""});
+  for (int i = 0; i < s.pools; ++i) d.pools.push_back(AgentPool{Id('p', i), "pool" + std::to_string(i), "", 0});
+  // Each user is in ~2 groups; each group has access to 3 pools.
+  for (int g = 0; g < s.groups; ++g) {
+    Group grp{Id('g', g), "group" + std::to_string(g), {}, {}, 0};
+    for (int k = 0; k < 3; ++k) grp.pool_access.push_back({Id('p', rng() % s.pools), k == 0 ? Role::kPrivileged : Role::kStandard});
+    d.groups.push_back(std::move(grp));
+  }
+  for (int u = 0; u < s.users; ++u)
+    for (int k = 0; k < 2; ++k) d.groups[rng() % s.groups].member_ids.push_back(Id('u', u));
+  for (int i = 0; i < s.grants; ++i) {
+    Grant g;
+    g.id = Id('j', i);
+    g.role = i % 2 ? Role::kPrivileged : Role::kStandard;
+    g.user_ids = {Id('u', rng() % s.users)};
+    g.agent_pool_ids = {Id('p', rng() % s.pools)};
+    g.expires_at = kNow + 3600000 + i;
+    d.active_grants.push_back(std::move(g));
+  }
+  return d;
+}
+
+void BM_Check(benchmark::State& state, Scale s) {
+  const Directory dir = MakeDirectory(s);
+  auto index = AccessIndex::Build(dir);
+  std::mt19937 rng(7);
+  // Half the queries ask about a (user, pool) that has a grant, half are random (mostly misses).
+  std::vector<std::pair<std::string, std::string>> queries;
+  for (int i = 0; i < 4096; ++i) {
+    if (i % 2 == 0) {
+      const Grant& g = dir.active_grants[rng() % dir.active_grants.size()];
+      queries.emplace_back(g.user_ids[0], g.agent_pool_ids[0]);
+    } else {
+      queries.emplace_back(Id('u', rng() % s.users), Id('p', rng() % s.pools));
+    }
+  }
+  size_t i = 0, allowed = 0;
+  for (auto _ : state) {
+    const auto& q = queries[i++ & 4095];
+    AccessDecision d = index->Check(q.first, q.second, Permission::kUse, kNow);
+    allowed += d.allowed;
+    benchmark::DoNotOptimize(d);
+  }
+  state.counters["allowed_ratio"] = static_cast<double>(allowed) / static_cast<double>(state.iterations());
+}
+
+void BM_Build(benchmark::State& state, Scale s) {
+  const Directory dir = MakeDirectory(s);
+  for (auto _ : state) benchmark::DoNotOptimize(AccessIndex::Build(dir));
+}
+
+const Scale kSmall{10000, 1000, 1000, 100};
+const Scale kLarge{100000, 10000, 10000, 100000};
+
+BENCHMARK_CAPTURE(BM_Check, small_10k_users, kSmall);
+BENCHMARK_CAPTURE(BM_Check, large_100k_users, kLarge);
+BENCHMARK_CAPTURE(BM_Build, small_10k_users, kSmall)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Build, large_100k_users, kLarge)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+}  // namespace
+}  // namespace jitgate
+
+BENCHMARK_MAIN();
