@@ -3,6 +3,8 @@ LIKE wildcards, time formats, chunked bodies, idempotency under concurrency, sco
 
 import http.client
 import json
+import signal
+import socket
 import threading
 import time
 import uuid
@@ -275,3 +277,64 @@ def test_metrics_route_label_is_a_template(server, admin):
     text = server.client().get("/metrics").body.decode()
     assert gid not in text, "raw IDs in metric labels (unbounded cardinality)"
     assert 'route="/api/v1/jit-access/{id}"' in text or "jit-access/{" in text
+
+
+def test_idempotency_replay_ignores_changed_body(admin, pool):
+    # "returns the first response and creates nothing", whatever the repeat carries.
+    u = admin.create_user()
+    key = uuid.uuid4().hex
+    first = admin.post("/jit-access", body=admin.grant_body([pool["id"]], [u["id"]], name="one"),
+                       headers={"Idempotency-Key": key})
+    again = admin.post("/jit-access", body=admin.grant_body([pool["id"]], [u["id"]], name="two"),
+                       headers={"Idempotency-Key": key})
+    assert first.status == 201, first
+    page = admin.ok("GET", "/jit-access", params={"userId": u["id"], "status": "all"})
+    assert page["total"] == 1, "a repeated Idempotency-Key created a second grant"
+    if again.status == 201:
+        assert again.json() == first.json()
+
+
+@pytest.mark.parametrize("path", ["/users", "/agent-pool", "/groups", "/jit-access", "/api-keys",
+                                  "/audit-events"])
+def test_list_envelope(admin, path):
+    page = admin.ok("GET", path, params={"offset": 1, "limit": 3})
+    assert set(page) == {"items", "total", "offset", "limit"}, sorted(page)
+    assert (page["offset"], page["limit"]) == (1, 3)
+    assert isinstance(page["total"], int) and len(page["items"]) <= 3
+
+
+def test_login_malformed_json_400(admin):
+    assert_error(admin.anonymous().post("/auth/login", raw=b'{"email": '), 400, "MALFORMED_JSON")
+
+
+def test_unauthenticated_bad_body_is_401(admin):
+    assert_error(admin.anonymous().post("/agent-pool", raw=b"{oops"), 401, "UNAUTHORIZED")
+    assert_error(admin.anonymous().post("/agent-pool", raw=b"x", headers={"Content-Type":
+                                                                          "text/plain"}),
+                 401, "UNAUTHORIZED")
+
+
+def test_sigterm_finishes_request_in_flight(server_factory):
+    s = server_factory()
+    body = json.dumps({"name": uniq("inflight")}).encode()
+    sock = socket.create_connection(("127.0.0.1", s.port), timeout=10)
+    head = (f"POST /api/v1/agent-pool HTTP/1.1\r\nHost: x\r\n"
+            f"Authorization: Bearer {s.admin_info['apiKey']}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode()
+    sock.sendall(head + body[:5])
+    time.sleep(0.2)
+    s.proc.send_signal(signal.SIGTERM)
+    time.sleep(0.3)
+    sock.sendall(body[5:])
+    data = b""
+    try:
+        while b"\r\n\r\n" not in data:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    except OSError:
+        pass
+    sock.close()
+    assert data.startswith(b"HTTP/1.1 201"), f"in-flight request not finished: {data[:200]!r}"
+    assert s.proc.wait(15) == 0
