@@ -13,8 +13,8 @@ namespace jitgate {
 // Where and as whom the client verbs talk to the server.
 struct ClientConfig {
   std::string server = "http://127.0.0.1:8080";  // base URL; a path prefix is kept
-  std::string api_key;                            // sent as "Authorization: Bearer ..."
-  HttpOptions http;                               // timeout, CA file
+  std::string api_key;                           // sent as "Authorization: Bearer ..."
+  HttpOptions http;                              // timeout, CA file
 };
 
 // The API's error body turned into a Status: `message` and `details` as sent, the Code from the

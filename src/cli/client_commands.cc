@@ -84,8 +84,7 @@ void AddGrant(CLI::App& app, const std::shared_ptr<Connection>& conn, int* exit_
     GrantArgs args;
     int64_t days = 0, hours = 0;
     std::string at, reason;
-    CLI::Option *days_opt = nullptr, *hours_opt = nullptr, *at_opt = nullptr,
-                *reason_opt = nullptr;
+    CLI::Option *days_opt = nullptr, *hours_opt = nullptr, *at_opt = nullptr, *reason_opt = nullptr;
   };
   auto f = std::make_shared<Flags>();
   auto add_options = [f](CLI::App& cmd) {
@@ -110,8 +109,8 @@ void AddGrant(CLI::App& app, const std::shared_ptr<Connection>& conn, int* exit_
     if (f->reason_opt->count() > 0) args.reason = f->reason;
     return [args](ApiClient& c, const VerbOutput& o) { return RunGrant(c, args, o); };
   };
-  AddVerb(app, "grant", "Grant users temporary access to agent pools", conn, exit_code, out,
-          err, add_options, make_verb);
+  AddVerb(app, "grant", "Grant users temporary access to agent pools", conn, exit_code, out, err,
+          add_options, make_verb);
 }
 
 void AddRevoke(CLI::App& app, const std::shared_ptr<Connection>& conn, int* exit_code,
@@ -175,8 +174,8 @@ void AddAudit(CLI::App& app, const std::shared_ptr<Connection>& conn, int* exit_
               std::ostream& out, std::ostream& err) {
   auto args = std::make_shared<AuditArgs>();
   AddVerb(
-      app, "audit", "Show the newest audit events, or verify the audit hash chain", conn,
-      exit_code, out, err,
+      app, "audit", "Show the newest audit events, or verify the audit hash chain", conn, exit_code,
+      out, err,
       [args](CLI::App& cmd) {
         cmd.add_option("--type", args->type, "only events of this type, e.g. jit.granted");
         cmd.add_option("--limit", args->limit, "show the newest N events (default 100)");

@@ -18,9 +18,11 @@ Status ValidateGrantArgs(const GrantArgs& args) {
   if (role != "STANDARD" && role != "PRIVILEGED") {
     errors.push_back({"--role", "must be STANDARD or PRIVILEGED"});
   }
-  if (SplitList(args.pools).empty()) errors.push_back({"--pool", "at least one agent pool is required"});
+  if (SplitList(args.pools).empty())
+    errors.push_back({"--pool", "at least one agent pool is required"});
   if (SplitList(args.users).empty()) errors.push_back({"--user", "at least one user is required"});
-  const int given = int{args.days.has_value()} + int{args.hours.has_value()} + int{args.at.has_value()};
+  const int given =
+      int{args.days.has_value()} + int{args.hours.has_value()} + int{args.at.has_value()};
   if (given != 1) {
     errors.push_back({"--days|--hours|--at", "give exactly one of --days, --hours or --at"});
   }

@@ -19,9 +19,9 @@ struct GrantArgs {
   std::vector<std::string> users;  // IDs or emails, repeated and/or comma-separated
   std::optional<int64_t> days;
   std::optional<int64_t> hours;
-  std::optional<std::string> at;   // an RFC 3339 time, passed to the server as given
+  std::optional<std::string> at;  // an RFC 3339 time, passed to the server as given
   std::optional<std::string> reason;
-  std::string idempotency_key;     // optional Idempotency-Key header
+  std::string idempotency_key;  // optional Idempotency-Key header
 };
 
 // Checks what can be checked without the server: a name, a role of STANDARD/PRIVILEGED (any

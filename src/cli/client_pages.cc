@@ -66,7 +66,8 @@ Result<nlohmann::json> FetchPages(ApiClient& client, const std::string& path, in
 Result<nlohmann::json> FetchLast(ApiClient& client, const std::string& path, int64_t count) {
   ASSIGN_OR_RETURN(nlohmann::json first, client.Get(WithPaging(path, 0, 1)));
   int64_t total = 0;
-  if (first.is_object() && first["total"].is_number_integer()) total = first["total"].get<int64_t>();
+  if (first.is_object() && first["total"].is_number_integer())
+    total = first["total"].get<int64_t>();
   return FetchPages(client, path, count, std::max<int64_t>(0, total - count));
 }
 

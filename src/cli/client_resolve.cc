@@ -62,17 +62,18 @@ Result<std::vector<std::string>> Resolve(ApiClient& client, const std::vector<st
       ids.push_back(id);
     }
   }
-  if (!unresolved.empty()) {
-    std::string message = "cannot resolve " + std::to_string(unresolved.size()) +
-                          (unresolved.size() == 1 ? " name: " : " names: ") +
-                          unresolved.front().message;
-    if (unresolved.size() > 1) message += ", ...";
-    return Status(Code::kNotFound, message, std::move(unresolved));
-  }
+  if (!unresolved.empty()) return UnresolvedNames(std::move(unresolved));
   return ids;
 }
 
 }  // namespace
+
+Status UnresolvedNames(std::vector<FieldError> unresolved) {
+  const size_t n = unresolved.size();
+  return Status(Code::kNotFound,
+                "cannot resolve " + std::to_string(n) + (n == 1 ? " name" : " names"),
+                std::move(unresolved));
+}
 
 std::vector<std::string> SplitList(const std::vector<std::string>& values) {
   std::vector<std::string> out;
@@ -92,17 +93,15 @@ std::vector<std::string> SplitList(const std::vector<std::string>& values) {
 Result<std::vector<std::string>> ResolvePools(ApiClient& client,
                                               const std::vector<std::string>& refs) {
   return Resolve(client, refs,
-                 Lookup{"/api/v1/agent-pool", "name", false, "pool", [](const std::string& r) {
-                          return "no agent pool named \"" + r + "\"";
-                        }});
+                 Lookup{"/api/v1/agent-pool", "name", false, "pool",
+                        [](const std::string& r) { return "no agent pool named \"" + r + "\""; }});
 }
 
 Result<std::vector<std::string>> ResolveUsers(ApiClient& client,
                                               const std::vector<std::string>& refs) {
   return Resolve(client, refs,
-                 Lookup{"/api/v1/users", "email", true, "user", [](const std::string& r) {
-                          return "no user with email \"" + r + "\"";
-                        }});
+                 Lookup{"/api/v1/users", "email", true, "user",
+                        [](const std::string& r) { return "no user with email \"" + r + "\""; }});
 }
 
 }  // namespace jitgate

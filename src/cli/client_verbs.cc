@@ -51,12 +51,7 @@ Status ResolveBoth(ApiClient& client, const std::vector<std::string>& pool_refs,
   }
   std::vector<FieldError> details = pools.status().details();
   for (const auto& d : users.status().details()) details.push_back(d);
-  const std::string first = details.front().message;
-  const std::string message = details.size() == 1
-                                  ? "cannot resolve 1 name: " + first
-                                  : "cannot resolve " + std::to_string(details.size()) +
-                                        " names: " + first + ", ...";
-  return Status(Code::kNotFound, message, std::move(details));
+  return UnresolvedNames(std::move(details));
 }
 
 }  // namespace
@@ -66,9 +61,9 @@ Status RunGrant(ApiClient& client, const GrantArgs& args, const VerbOutput& outp
   std::vector<std::string> pool_ids, user_ids;
   RETURN_IF_ERROR(
       ResolveBoth(client, SplitList(args.pools), SplitList(args.users), &pool_ids, &user_ids));
-  ASSIGN_OR_RETURN(nlohmann::json grant,
-                   client.Call("POST", kGrants, BuildGrantBody(args, pool_ids, user_ids),
-                               args.idempotency_key));
+  ASSIGN_OR_RETURN(
+      nlohmann::json grant,
+      client.Call("POST", kGrants, BuildGrantBody(args, pool_ids, user_ids), args.idempotency_key));
   if (output.json) {
     PrintJson(output, grant);
   } else {
@@ -122,9 +117,9 @@ Status RunCheck(ApiClient& client, const CheckArgs& args, const VerbOutput& outp
   }
   std::vector<std::string> pool_ids, user_ids;
   RETURN_IF_ERROR(ResolveBoth(client, {args.pool}, {args.user}, &pool_ids, &user_ids));
-  const std::string path =
-      "/api/v1/access/check" +
-      QueryString({{"userId", user_ids[0]}, {"agentPoolId", pool_ids[0]}, {"permission", permission}});
+  const std::string path = "/api/v1/access/check" + QueryString({{"userId", user_ids[0]},
+                                                                 {"agentPoolId", pool_ids[0]},
+                                                                 {"permission", permission}});
   ASSIGN_OR_RETURN(nlohmann::json decision, client.Get(path));
   if (output.json) {
     PrintJson(output, decision);

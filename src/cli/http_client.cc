@@ -1,7 +1,8 @@
 #include "cli/http_client.h"
 
+// clang-format off
 #include <utility>  // before Asio (Boost 1.74)
-
+// clang-format on
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -78,8 +79,7 @@ Status Unreachable(const beast::error_code& ec) {
 }
 
 http::request<http::string_body> BuildRequest(http::verb verb, const Url& url,
-                                              const HttpHeaders& headers,
-                                              const std::string& body) {
+                                              const HttpHeaders& headers, const std::string& body) {
   http::request<http::string_body> req{verb, url.target, 11};
   std::string origin = url.Origin();
   req.set(http::field::host, origin.substr(origin.find("://") + 3));
@@ -114,26 +114,27 @@ Result<HttpResult> Exchange(net::io_context& ioc, Stream& stream,
   beast::get_lowest_layer(stream).expires_after(options.timeout);
   ec = RunToCompletion(
       ioc, [&](auto handler) { http::async_read(stream, buffer, parser, std::move(handler)); });
-  if (ec == beast::error::timeout || ec == net::error::connection_reset ||
-      ec == net::error::eof || ec == http::error::end_of_stream) {
+  if (ec == beast::error::timeout || ec == net::error::connection_reset || ec == net::error::eof ||
+      ec == http::error::end_of_stream) {
     return Unreachable(ec);
   }
   if (ec) return Status(Code::kInternal, "invalid HTTP answer: " + ec.message());
   return ToResult(parser.release());
 }
 
-// Resolves and connects `socket_layer` (a beast::tcp_stream) within the timeout.
+// Resolves the host and connects `tcp_layer` within the timeout. Name resolution is bounded by
+// the system resolver's own timeouts (getaddrinfo cannot be interrupted).
 Status Connect(net::io_context& ioc, beast::tcp_stream& tcp_layer, const Url& url,
                const HttpOptions& options) {
   tcp::resolver resolver(ioc);
   tcp::resolver::results_type endpoints;
   beast::error_code ec = RunToCompletion(ioc, [&](auto handler) {
-    resolver.async_resolve(url.host, std::to_string(url.port),
-                           [&endpoints, handler](beast::error_code e,
-                                                 tcp::resolver::results_type r) mutable {
-                             endpoints = std::move(r);
-                             handler(e);
-                           });
+    resolver.async_resolve(
+        url.host, std::to_string(url.port),
+        [&endpoints, handler](beast::error_code e, tcp::resolver::results_type r) mutable {
+          endpoints = std::move(r);
+          handler(e);
+        });
   });
   if (ec) return Unreachable(ec);
   tcp_layer.expires_after(options.timeout);
@@ -218,8 +219,8 @@ Result<Url> ParseUrl(std::string_view text) {
   }
   std::string_view target = end == std::string_view::npos ? "" : rest.substr(end);
   target = target.substr(0, target.find('#'));
-  url.target = (target.empty() || target.front() != '/') ? "/" + std::string(target)
-                                                          : std::string(target);
+  url.target =
+      (target.empty() || target.front() != '/') ? "/" + std::string(target) : std::string(target);
   return url;
 }
 
@@ -266,8 +267,7 @@ Result<HttpResult> Request(std::string_view method, const std::string& url_text,
   }
   auto req = BuildRequest(verb, url, headers, body);
   try {
-    return url.scheme == "https" ? TlsRequest(url, req, options)
-                                 : PlainRequest(url, req, options);
+    return url.scheme == "https" ? TlsRequest(url, req, options) : PlainRequest(url, req, options);
   } catch (const std::exception& e) {  // Asio/Beast may throw (e.g. out of memory, bad header)
     return Status(Code::kInternal, std::string("HTTP request failed: ") + e.what());
   }

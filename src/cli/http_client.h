@@ -16,10 +16,10 @@ namespace jitgate {
 
 // An absolute http(s) URL split into the parts a request needs.
 struct Url {
-  std::string scheme;      // "http" or "https", lower case
-  std::string host;        // a name, an IPv4 address, or an IPv6 address without brackets
-  uint16_t port = 0;       // explicit, or 80 / 443 by scheme
-  std::string target;      // path plus query, always starting with '/'; "/" when absent
+  std::string scheme;  // "http" or "https", lower case
+  std::string host;    // a name, an IPv4 address, or an IPv6 address without brackets
+  uint16_t port = 0;   // explicit, or 80 / 443 by scheme
+  std::string target;  // path plus query, always starting with '/'; "/" when absent
 
   // The "scheme://host[:port]" part (IPv6 in brackets, the default port left out).
   std::string Origin() const;
@@ -50,7 +50,8 @@ struct HttpResult {
 
 // How a request is sent.
 struct HttpOptions {
-  // Bounds each phase: name resolution + connect, the TLS handshake, writing, and reading the answer.
+  // Bounds each phase: connect, the TLS handshake, writing, and reading the answer (name
+  // resolution is bounded by the system resolver's own timeouts).
   std::chrono::milliseconds timeout{30000};
   // PEM file of trusted CAs for https://; empty means the system's default trust store.
   std::string ca_file;

@@ -41,18 +41,27 @@ std::string QueryParam(const std::string& target, const std::string& name) {
 }
 
 json Page(const json& all, const RecordedRequest& r) {
-  const int offset = std::stoi(QueryParam(r.target, "offset").empty() ? "0" : QueryParam(r.target, "offset"));
-  const int limit = std::stoi(QueryParam(r.target, "limit").empty() ? "10" : QueryParam(r.target, "limit"));
+  const int offset =
+      std::stoi(QueryParam(r.target, "offset").empty() ? "0" : QueryParam(r.target, "offset"));
+  const int limit =
+      std::stoi(QueryParam(r.target, "limit").empty() ? "10" : QueryParam(r.target, "limit"));
   json items = json::array();
   for (int i = offset; i < std::min<int>(all.size(), offset + limit); ++i) items.push_back(all[i]);
   return {{"items", items}, {"total", all.size()}, {"offset", offset}, {"limit", limit}};
 }
 
 json Grant(const std::string& id, const std::string& name) {
-  return {{"id", id}, {"name", name}, {"role", "STANDARD"}, {"agentPoolIds", {kPoolGpu}},
-          {"userIds", {kUserAlice}}, {"reason", ""}, {"status", "ACTIVE"},
-          {"createdAt", "2026-01-01T00:00:00.000Z"}, {"createdBy", kUserBob},
-          {"expiresAt", "2026-01-01T08:00:00.000Z"}, {"revokedAt", nullptr},
+  return {{"id", id},
+          {"name", name},
+          {"role", "STANDARD"},
+          {"agentPoolIds", {kPoolGpu}},
+          {"userIds", {kUserAlice}},
+          {"reason", ""},
+          {"status", "ACTIVE"},
+          {"createdAt", "2026-01-01T00:00:00.000Z"},
+          {"createdBy", kUserBob},
+          {"expiresAt", "2026-01-01T08:00:00.000Z"},
+          {"revokedAt", nullptr},
           {"revokedBy", nullptr}};
 }
 
@@ -77,29 +86,45 @@ class FakeApi {
     if (r.method == "POST" && path == "/api/v1/jit-access") return CreateGrant(r);
     if (r.method == "GET" && path == "/api/v1/jit-access") {
       json all = json::array();
-      for (int i = 0; i < grant_count; ++i) all.push_back(Grant("g" + std::to_string(i), "grant-" + std::to_string(i)));
+      for (int i = 0; i < grant_count; ++i)
+        all.push_back(Grant("g" + std::to_string(i), "grant-" + std::to_string(i)));
       return {200, Page(all, r).dump()};
     }
-    if (r.method == "DELETE" && path == std::string("/api/v1/jit-access/") + kGrantId) return {204, ""};
+    if (r.method == "DELETE" && path == std::string("/api/v1/jit-access/") + kGrantId)
+      return {204, ""};
     if (r.method == "DELETE" && path.rfind("/api/v1/jit-access/", 0) == 0) {
       return Error(409, "GRANT_NOT_ACTIVE", "the grant already ended");
     }
     if (r.method == "GET" && path == "/api/v1/access/check") {
       const bool allowed = QueryParam(r.target, "userId") == kUserAlice;
-      return {200, json{{"allowed", allowed}, {"role", allowed ? json("STANDARD") : json(nullptr)},
-                        {"sources", allowed ? json::array({{{"type", "JIT"}, {"id", kGrantId}, {"expiresAt", "2026-01-01T08:00:00.000Z"}}}) : json::array()},
-                        {"validUntil", allowed ? json("2026-01-01T08:00:00.000Z") : json(nullptr)}}.dump()};
+      return {200,
+              json{{"allowed", allowed},
+                   {"role", allowed ? json("STANDARD") : json(nullptr)},
+                   {"sources", allowed ? json::array({{{"type", "JIT"},
+                                                       {"id", kGrantId},
+                                                       {"expiresAt", "2026-01-01T08:00:00.000Z"}}})
+                                       : json::array()},
+                   {"validUntil", allowed ? json("2026-01-01T08:00:00.000Z") : json(nullptr)}}
+                  .dump()};
     }
     if (r.method == "GET" && path == "/api/v1/audit-events/verify") {
-      return {200, chain_valid ? R"({"valid":true,"checked":7})"
-                               : R"({"valid":false,"checked":2,"firstBadSeq":3,"seq":3,"reason":"hash mismatch"})"};
+      return {
+          200,
+          chain_valid
+              ? R"({"valid":true,"checked":7})"
+              : R"({"valid":false,"checked":2,"firstBadSeq":3,"seq":3,"reason":"hash mismatch"})"};
     }
     if (r.method == "GET" && path == "/api/v1/audit-events") {
       json all = json::array();
       for (int i = 1; i <= 7; ++i) {
-        all.push_back({{"seq", i}, {"at", "2026-01-01T00:00:0" + std::to_string(i) + ".000Z"},
-                       {"actorId", kUserBob}, {"actorType", "USER"}, {"type", "pool.created"},
-                       {"targetId", kPoolGpu}, {"details", json::object()}, {"hash", "h"}});
+        all.push_back({{"seq", i},
+                       {"at", "2026-01-01T00:00:0" + std::to_string(i) + ".000Z"},
+                       {"actorId", kUserBob},
+                       {"actorType", "USER"},
+                       {"type", "pool.created"},
+                       {"targetId", kPoolGpu},
+                       {"details", json::object()},
+                       {"hash", "h"}});
       }
       return {200, Page(all, r).dump()};
     }
@@ -108,25 +133,39 @@ class FakeApi {
 
  private:
   static json Pools() {
-    return json::parse(std::string(R"([{"id":")") + kPoolCpu + R"(","name":"cpu","description":"",)" +
-                       R"("createdAt":"2026-01-01T00:00:00.000Z"},{"id":")" + kPoolGpu +
-                       R"(","name":"gpu","description":"A100s","createdAt":"2026-01-01T00:00:00.000Z"},)" +
-                       R"({"id":"33333333-3333-3333-3333-333333333333","name":"gpu-old","description":"",)" +
-                       R"("createdAt":"2026-01-01T00:00:00.000Z"}])");
+    return json::parse(
+        std::string(R"([{"id":")") + kPoolCpu + R"(","name":"cpu","description":"",)" +
+        R"("createdAt":"2026-01-01T00:00:00.000Z"},{"id":")" + kPoolGpu +
+        R"(","name":"gpu","description":"A100s","createdAt":"2026-01-01T00:00:00.000Z"},)" +
+        R"({"id":"33333333-3333-3333-3333-333333333333","name":"gpu-old","description":"",)" +
+        R"("createdAt":"2026-01-01T00:00:00.000Z"}])");
   }
   static json Users() {
-    return json::array({{{"id", kUserAlice}, {"email", "alice@example.com"}, {"name", "Alice"},
-                         {"roleManager", false}, {"disabled", false}, {"createdAt", "2026-01-01T00:00:00.000Z"}},
-                        {{"id", kUserBob}, {"email", "bob@example.com"}, {"name", "Bob"},
-                         {"roleManager", true}, {"disabled", false}, {"createdAt", "2026-01-01T00:00:00.000Z"}}});
+    return json::array({{{"id", kUserAlice},
+                         {"email", "alice@example.com"},
+                         {"name", "Alice"},
+                         {"roleManager", false},
+                         {"disabled", false},
+                         {"createdAt", "2026-01-01T00:00:00.000Z"}},
+                        {{"id", kUserBob},
+                         {"email", "bob@example.com"},
+                         {"name", "Bob"},
+                         {"roleManager", true},
+                         {"disabled", false},
+                         {"createdAt", "2026-01-01T00:00:00.000Z"}}});
   }
   // Case-insensitive substring match on `field`; `search` arrives percent-encoded ("%40" = '@').
   static json Filter(const json& all, const char* field, std::string search) {
-    for (auto at = search.find("%40"); at != std::string::npos; at = search.find("%40")) search.replace(at, 3, "@");
-    auto lower = [](std::string s) { for (char& c : s) c = static_cast<char>(std::tolower(c)); return s; };
+    for (auto at = search.find("%40"); at != std::string::npos; at = search.find("%40"))
+      search.replace(at, 3, "@");
+    auto lower = [](std::string s) {
+      for (char& c : s) c = static_cast<char>(std::tolower(c));
+      return s;
+    };
     json out = json::array();
     for (const auto& item : all) {
-      if (lower(item[field].get<std::string>()).find(lower(search)) != std::string::npos) out.push_back(item);
+      if (lower(item[field].get<std::string>()).find(lower(search)) != std::string::npos)
+        out.push_back(item);
     }
     return out;
   }
@@ -134,7 +173,8 @@ class FakeApi {
     const json body = json::parse(r.body);
     if (body["expiration"].contains("hours") && body["expiration"]["hours"].get<int>() > 744) {
       return Error(400, "VALIDATION_FAILED", "request validation failed",
-                   json::array({{{"field", "expiration"}, {"message", "must be at most 744 hours from now"}}}));
+                   json::array({{{"field", "expiration"},
+                                 {"message", "must be at most 744 hours from now"}}}));
     }
     json g = Grant(kGrantId, body["name"]);
     g["role"] = body["role"];
@@ -205,18 +245,20 @@ class ClientCommandsTest : public ::testing::Test {
 
 TEST_F(ClientCommandsTest, GrantResolvesNamesAndEmailsAndPostsTheContractBody) {
   const CliRun run = RunVerb({"grant", "--name", "oncall", "--role", "privileged", "--pool", "gpu",
-                              "--pool", std::string("cpu,") + kPoolGpu, "--user", "ALICE@example.com",
-                              "--hours", "8", "--reason", "INC-1", "--json"});
+                              "--pool", std::string("cpu,") + kPoolGpu, "--user",
+                              "ALICE@example.com", "--hours", "8", "--reason", "INC-1", "--json"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const auto posts = Sent("POST");
   ASSERT_EQ(posts.size(), 1u);
   EXPECT_EQ(posts[0].target, "/api/v1/jit-access");
   EXPECT_EQ(posts[0].headers.at("authorization"), std::string("Bearer ") + kKey);
   EXPECT_EQ(posts[0].headers.at("content-type"), "application/json; charset=utf-8");
-  EXPECT_EQ(json::parse(posts[0].body),
-            json({{"name", "oncall"}, {"role", "PRIVILEGED"},
-                  {"agentPoolIds", {kPoolGpu, kPoolCpu, kPoolGpu}}, {"userIds", {kUserAlice}},
-                  {"expiration", {{"hours", 8}}}, {"reason", "INC-1"}}));
+  EXPECT_EQ(json::parse(posts[0].body), json({{"name", "oncall"},
+                                              {"role", "PRIVILEGED"},
+                                              {"agentPoolIds", {kPoolGpu, kPoolCpu, kPoolGpu}},
+                                              {"userIds", {kUserAlice}},
+                                              {"expiration", {{"hours", 8}}},
+                                              {"reason", "INC-1"}}));
   // "gpu" matched exactly although "gpu-old" also contains it; the UUID was not looked up.
   const auto gets = Sent("GET");
   ASSERT_EQ(gets.size(), 3u);
@@ -233,7 +275,8 @@ TEST_F(ClientCommandsTest, GrantPrintsATableWithNames) {
                               "--user", kUserAlice, "--days", "1", "--idempotency-key", "k-1"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(Sent("POST").at(0).headers.at("idempotency-key"), "k-1");
-  EXPECT_NE(run.out.find(std::string("ID          ") + kGrantId + "\n"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find(std::string("ID          ") + kGrantId + "\n"), std::string::npos)
+      << run.out;
   EXPECT_NE(run.out.find("POOLS       gpu\n"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("USERS       alice@example.com\n"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("CREATED BY  bob@example.com\n"), std::string::npos) << run.out;
@@ -245,9 +288,10 @@ TEST_F(ClientCommandsTest, GrantWithUnknownNamesFailsNamingEachAndSendsNothing) 
                               "--user", "ghost@example.com", "--hours", "1"});
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_TRUE(Sent("POST").empty());
-  EXPECT_NE(run.err.find("  pool: no agent pool named \"nope\"\n"), std::string::npos) << run.err;
-  EXPECT_NE(run.err.find("  user: no user with email \"ghost@example.com\"\n"), std::string::npos)
-      << run.err;
+  EXPECT_EQ(run.err,
+            "error: cannot resolve 2 names\n"
+            "  pool: no agent pool named \"nope\"\n"
+            "  user: no user with email \"ghost@example.com\"\n");
   EXPECT_EQ(run.out, "");
 }
 
@@ -256,8 +300,8 @@ TEST_F(ClientCommandsTest, GrantNeedsExactlyOneExpiryBeforeAnythingIsSent) {
                                "--user", kUserAlice, "--days", "1", "--hours", "2"});
   EXPECT_EQ(both.exit_code, 1);
   EXPECT_NE(both.err.find("give exactly one of --days, --hours or --at"), std::string::npos);
-  const CliRun none = RunVerb({"grant", "--name", "x", "--role", "STANDARD", "--pool", kPoolGpu,
-                               "--user", kUserAlice});
+  const CliRun none = RunVerb(
+      {"grant", "--name", "x", "--role", "STANDARD", "--pool", kPoolGpu, "--user", kUserAlice});
   EXPECT_EQ(none.exit_code, 1);
   EXPECT_TRUE(server_.requests().empty());
 }
@@ -328,9 +372,12 @@ TEST_F(ClientCommandsTest, ListPrintsATable) {
   const CliRun run = RunVerb({"list", "--limit", "2"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(run.out,
-            "ID  NAME     ROLE      STATUS  POOLS  USERS              EXPIRES                   CREATED BY\n"
-            "g0  grant-0  STANDARD  ACTIVE  gpu    alice@example.com  2026-01-01T08:00:00.000Z  bob@example.com\n"
-            "g1  grant-1  STANDARD  ACTIVE  gpu    alice@example.com  2026-01-01T08:00:00.000Z  bob@example.com\n"
+            "ID  NAME     ROLE      STATUS  POOLS  USERS              EXPIRES                   "
+            "CREATED BY\n"
+            "g0  grant-0  STANDARD  ACTIVE  gpu    alice@example.com  2026-01-01T08:00:00.000Z  "
+            "bob@example.com\n"
+            "g1  grant-1  STANDARD  ACTIVE  gpu    alice@example.com  2026-01-01T08:00:00.000Z  "
+            "bob@example.com\n"
             "showing 2 of 3 (use --limit to see more)\n");
 }
 
@@ -343,7 +390,8 @@ TEST_F(ClientCommandsTest, ListRejectsABadStatusOrLimitLocally) {
 }
 
 TEST_F(ClientCommandsTest, CheckSendsTheQueryAndPrintsTheDecision) {
-  const CliRun run = RunVerb({"check", "--user", kUserAlice, "--pool", kPoolGpu, "--permission", "use"});
+  const CliRun run =
+      RunVerb({"check", "--user", kUserAlice, "--pool", kPoolGpu, "--permission", "use"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const auto gets = Sent("GET");
   ASSERT_EQ(gets.size(), 1u);
@@ -355,15 +403,16 @@ TEST_F(ClientCommandsTest, CheckSendsTheQueryAndPrintsTheDecision) {
 }
 
 TEST_F(ClientCommandsTest, CheckDeniedStillExitsZero) {
-  const CliRun run = RunVerb({"check", "--user", "bob@example.com", "--pool", "gpu",
-                              "--permission", "IGNORE_QUOTA", "--json"});
+  const CliRun run = RunVerb({"check", "--user", "bob@example.com", "--pool", "gpu", "--permission",
+                              "IGNORE_QUOTA", "--json"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(json::parse(run.out)["allowed"], false);
   EXPECT_NE(Sent("GET").back().target.find(std::string("userId=") + kUserBob), std::string::npos);
 }
 
 TEST_F(ClientCommandsTest, CheckNeedsAValidPermission) {
-  const CliRun run = RunVerb({"check", "--user", kUserAlice, "--pool", kPoolGpu, "--permission", "ADMIN"});
+  const CliRun run =
+      RunVerb({"check", "--user", kUserAlice, "--pool", kPoolGpu, "--permission", "ADMIN"});
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_NE(run.err.find("--permission: must be USE or IGNORE_QUOTA"), std::string::npos);
   EXPECT_TRUE(server_.requests().empty());
@@ -372,17 +421,19 @@ TEST_F(ClientCommandsTest, CheckNeedsAValidPermission) {
 TEST_F(ClientCommandsTest, PoolsAndUsersWithSearch) {
   const CliRun pools = RunVerb({"pools", "--search", "gpu"});
   ASSERT_EQ(pools.exit_code, 0) << pools.err;
-  EXPECT_EQ(pools.out,
-            "ID                                    NAME     DESCRIPTION  CREATED\n"
-            "11111111-1111-1111-1111-111111111111  gpu      A100s        2026-01-01T00:00:00.000Z\n"
-            "33333333-3333-3333-3333-333333333333  gpu-old               2026-01-01T00:00:00.000Z\n");
+  EXPECT_EQ(
+      pools.out,
+      "ID                                    NAME     DESCRIPTION  CREATED\n"
+      "11111111-1111-1111-1111-111111111111  gpu      A100s        2026-01-01T00:00:00.000Z\n"
+      "33333333-3333-3333-3333-333333333333  gpu-old               2026-01-01T00:00:00.000Z\n");
   const CliRun users = RunVerb({"users", "--search", "bob@example.com", "--json"});
   ASSERT_EQ(users.exit_code, 0) << users.err;
   const json printed = json::parse(users.out);
   ASSERT_EQ(printed["items"].size(), 1u);
   EXPECT_EQ(printed["items"][0]["id"], kUserBob);
   EXPECT_EQ(printed["total"], 1);
-  EXPECT_EQ(Sent("GET").back().target, "/api/v1/users?search=bob%40example.com&offset=0&limit=1000");
+  EXPECT_EQ(Sent("GET").back().target,
+            "/api/v1/users?search=bob%40example.com&offset=0&limit=1000");
 }
 
 TEST_F(ClientCommandsTest, AuditShowsTheNewestEvents) {

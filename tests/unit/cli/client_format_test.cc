@@ -52,9 +52,10 @@ TEST(FormatGrantTableTest, HeaderAndOneRowPerGrantWithLongListsShortened) {
   json g = json::parse(kGrant);
   g["agentPoolIds"] = {"a", "b", "c", "d", "e"};
   const std::string text = FormatGrantTable(json::array({g}), {});
-  EXPECT_EQ(text,
-            "ID  NAME    ROLE      STATUS  POOLS            USERS  EXPIRES                   CREATED BY\n"
-            "g1  oncall  STANDARD  ACTIVE  a, b, c +2 more  u1     2026-01-01T08:00:00.000Z  u0\n");
+  EXPECT_EQ(
+      text,
+      "ID  NAME    ROLE      STATUS  POOLS            USERS  EXPIRES                   CREATED BY\n"
+      "g1  oncall  STANDARD  ACTIVE  a, b, c +2 more  u1     2026-01-01T08:00:00.000Z  u0\n");
   EXPECT_EQ(FormatGrantTable(json::array(), {}), "no grants found\n");
 }
 
@@ -109,9 +110,10 @@ TEST(FormatAuditEventsTest, ActorNamesAndShortenedDetails) {
 TEST(FormatVerificationTest, ValidAndBroken) {
   EXPECT_EQ(FormatVerification(json::parse(R"({"valid":true,"checked":12})")),
             "audit log valid: 12 events checked\n");
-  EXPECT_EQ(FormatVerification(json::parse(
-                R"({"valid":false,"checked":4,"firstBadSeq":5,"seq":5,"reason":"hash mismatch"})")),
-            "audit log INVALID: first bad event seq 5 (hash mismatch); 4 events checked before it\n");
+  EXPECT_EQ(
+      FormatVerification(json::parse(
+          R"({"valid":false,"checked":4,"firstBadSeq":5,"seq":5,"reason":"hash mismatch"})")),
+      "audit log INVALID: first bad event seq 5 (hash mismatch); 4 events checked before it\n");
 }
 
 TEST(FormatTruncationTest, OnlyWhenFewerThanTotal) {

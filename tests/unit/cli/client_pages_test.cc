@@ -32,7 +32,8 @@ FakeResponse ServeList(const RecordedRequest& r, int total) {
   for (int i = offset; i < std::min(total, offset + limit); ++i) {
     items.push_back({{"id", "i" + std::to_string(i)}});
   }
-  return {200, json{{"items", items}, {"total", total}, {"offset", offset}, {"limit", limit}}.dump()};
+  return {200,
+          json{{"items", items}, {"total", total}, {"offset", offset}, {"limit", limit}}.dump()};
 }
 
 ApiClient ClientFor(const FakeHttpServer& server) {
@@ -41,15 +42,22 @@ ApiClient ClientFor(const FakeHttpServer& server) {
 
 TEST(MergePageTest, ConcatenatesItemsAndKeepsTheServersTotal) {
   json merged;
-  EXPECT_EQ(MergePage(merged, json::parse(R"({"items":[{"id":"a"},{"id":"b"}],"total":5,"offset":0,"limit":2})")), 2u);
-  EXPECT_EQ(MergePage(merged, json::parse(R"({"items":[{"id":"c"}],"total":5,"offset":2,"limit":1})")), 1u);
+  EXPECT_EQ(
+      MergePage(merged,
+                json::parse(R"({"items":[{"id":"a"},{"id":"b"}],"total":5,"offset":0,"limit":2})")),
+      2u);
+  EXPECT_EQ(
+      MergePage(merged, json::parse(R"({"items":[{"id":"c"}],"total":5,"offset":2,"limit":1})")),
+      1u);
   EXPECT_EQ(merged, json::parse(R"({"items":[{"id":"a"},{"id":"b"},{"id":"c"}],"total":5})"));
 }
 
 TEST(MergePageTest, SkipsItemsAlreadyMergedByIdOrSeq) {
   json merged;
   MergePage(merged, json::parse(R"({"items":[{"id":"a"},{"seq":1}],"total":3})"));
-  EXPECT_EQ(MergePage(merged, json::parse(R"({"items":[{"id":"a"},{"seq":1},{"seq":2}],"total":3})")), 1u);
+  EXPECT_EQ(
+      MergePage(merged, json::parse(R"({"items":[{"id":"a"},{"seq":1},{"seq":2}],"total":3})")),
+      1u);
   EXPECT_EQ(merged["items"], json::parse(R"([{"id":"a"},{"seq":1},{"seq":2}])"));
 }
 

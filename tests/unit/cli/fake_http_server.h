@@ -3,8 +3,9 @@
 // connection. Its thread runs from construction to destruction.
 #pragma once
 
+// clang-format off
 #include <utility>  // before Asio (Boost 1.74)
-
+// clang-format on
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -21,7 +22,7 @@ namespace jitgate::testing {
 // One request as the server received it.
 struct RecordedRequest {
   std::string method;
-  std::string target;  // path and query as sent
+  std::string target;                          // path and query as sent
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
 
@@ -73,8 +74,8 @@ class FakeHttpServer {
       http::request<http::string_body> req;
       http::read(socket, buffer, req, ec);
       if (ec) continue;
-      RecordedRequest rec{std::string(req.method_string()), std::string(req.target()), {},
-                          req.body()};
+      RecordedRequest rec{
+          std::string(req.method_string()), std::string(req.target()), {}, req.body()};
       for (const auto& field : req) {
         std::string name(field.name_string());
         for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

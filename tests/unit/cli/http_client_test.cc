@@ -51,9 +51,9 @@ TEST(ParseUrlTest, Ipv6InBrackets) {
 }
 
 TEST(ParseUrlTest, RejectsBadUrlsWithInvalidArgument) {
-  for (const char* bad : {"127.0.0.1:8080", "ftp://h", "http://", "http://:80", "http://h:0",
-                          "http://h:65536", "http://h:8o", "http://user:pw@h", "http://[::1",
-                          "http://[::1]x"}) {
+  for (const char* bad :
+       {"127.0.0.1:8080", "ftp://h", "http://", "http://:80", "http://h:0", "http://h:65536",
+        "http://h:8o", "http://user:pw@h", "http://[::1", "http://[::1]x"}) {
     auto url = ParseUrl(bad);
     ASSERT_FALSE(url.ok()) << bad;
     EXPECT_EQ(url.status().code(), Code::kInvalidArgument) << bad;
@@ -79,9 +79,7 @@ TEST(QueryStringTest, SkipsEmptyValues) {
 }
 
 TEST(RequestTest, SendsMethodTargetHeadersAndBody) {
-  FakeHttpServer server([](const RecordedRequest&) {
-    return FakeResponse{201, R"({"ok":true})"};
-  });
+  FakeHttpServer server([](const RecordedRequest&) { return FakeResponse{201, R"({"ok":true})"}; });
   auto res = Request("POST", server.url() + "/api/v1/x?a=1", {{"X-Test", "yes"}}, R"({"n":1})");
   ASSERT_TRUE(res.ok()) << res.status().message();
   EXPECT_EQ(res->status, 201);
@@ -100,7 +98,9 @@ TEST(RequestTest, SendsMethodTargetHeadersAndBody) {
 }
 
 TEST(RequestTest, ErrorStatusesAreAnswersNotFailures) {
-  FakeHttpServer server([](const RecordedRequest&) { return FakeResponse{404, R"({"code":"NOT_FOUND"})"}; });
+  FakeHttpServer server([](const RecordedRequest&) {
+    return FakeResponse{404, R"({"code":"NOT_FOUND"})"};
+  });
   auto res = Request("GET", server.url() + "/nope", {}, "");
   ASSERT_TRUE(res.ok()) << res.status().message();
   EXPECT_EQ(res->status, 404);

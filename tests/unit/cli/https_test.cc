@@ -1,7 +1,8 @@
 // https:// in the CLI's HTTP client: the server certificate is verified against the trusted
 // CAs and must name the host that was asked for.
+// clang-format off
 #include <utility>  // before Asio (Boost 1.74)
-
+// clang-format on
 #include <gtest/gtest.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
@@ -120,8 +121,8 @@ TEST_F(HttpsTest, TrustedCertificateForTheHostWorks) {
   OneShotTlsServer server(cert_);
   HttpOptions options;
   options.ca_file = ca_file_;
-  auto res = Request("GET", "https://127.0.0.1:" + std::to_string(server.port()) + "/x", {}, "",
-                     options);
+  auto res =
+      Request("GET", "https://127.0.0.1:" + std::to_string(server.port()) + "/x", {}, "", options);
   ASSERT_TRUE(res.ok()) << res.status().message();
   EXPECT_EQ(res->status, 200);
   EXPECT_EQ(res->body, R"({"tls":true})");
@@ -141,8 +142,8 @@ TEST_F(HttpsTest, CertificateForAnotherHostIsRefused) {
   HttpOptions options;
   options.ca_file = ca_file_;
   // Trusted, but issued for 127.0.0.1 only; "localhost" is not named in it.
-  auto res = Request("GET", "https://localhost:" + std::to_string(server.port()) + "/", {}, "",
-                     options);
+  auto res =
+      Request("GET", "https://localhost:" + std::to_string(server.port()) + "/", {}, "", options);
   ASSERT_FALSE(res.ok());
   EXPECT_EQ(res.status().code(), Code::kInternal) << res.status().message();
 }
