@@ -13,10 +13,12 @@ import os
 import re
 import signal
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
 import uuid
+from urllib.parse import urlencode
 
 import pytest
 
@@ -111,8 +113,10 @@ _NO_BODY = object()
 class Client:
     """An HTTP client for one server and one identity (API key, session cookie, or none)."""
 
-    def __init__(self, port, key=None, cookie=None, csrf=None, keepalive=False, timeout=30):
+    def __init__(self, port, key=None, cookie=None, csrf=None, keepalive=False, timeout=30,
+                 tls=False):
         self.port = port
+        self.tls = tls
         self.key = key
         self.cookie = cookie
         self.csrf = csrf
@@ -122,16 +126,21 @@ class Client:
         self.user = None  # filled in by helpers that know who this is
 
     def with_key(self, key):
-        return Client(self.port, key=key)
+        return Client(self.port, key=key, tls=self.tls)
 
     def anonymous(self):
-        return Client(self.port)
+        return Client(self.port, tls=self.tls)
+
+    def _connect(self):
+        if self.tls:
+            return http.client.HTTPSConnection("127.0.0.1", self.port, timeout=self.timeout,
+                                               context=insecure_tls_context())
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
 
     def _path(self, path, params):
         if not (path.startswith("/api/") or path in ("/", "/healthz", "/readyz", "/metrics")):
             path = API + path
         if params:
-            from urllib.parse import urlencode
             path += ("&" if "?" in path else "?") + urlencode(params, doseq=True)
         return path
 
@@ -162,7 +171,7 @@ class Client:
         for attempt in range(2):
             conn = self._conn if self.keepalive else None
             if conn is None:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+                conn = self._connect()
             try:
                 conn.request(method, full, body=data, headers=hdrs)
                 r = conn.getresponse()
@@ -246,7 +255,7 @@ class Client:
         assert r.status == 200, f"login failed: {r.status} {r.body!r}"
         cookie = session_cookie(r)
         assert cookie, f"no jitgate_session cookie in {r.headers}"
-        c = Client(self.port, cookie=cookie, csrf=r.json().get("csrfToken"))
+        c = Client(self.port, cookie=cookie, csrf=r.json().get("csrfToken"), tls=self.tls)
         c.user = r.json().get("user")
         return c, r
 
@@ -259,11 +268,19 @@ class Client:
         if scopes is not None:
             body["scopes"] = scopes
         key = cookie_client.ok("POST", "/api-keys", 201, body=body)
-        c = Client(self.port, key=key["key"])
+        c = Client(self.port, key=key["key"], tls=self.tls)
         c.user = user
         c.password = password
         c.key_obj = key
         return c
+
+
+def insecure_tls_context():
+    """Tests use a self-signed certificate: encryption without verification."""
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    return ctx
 
 
 def session_cookie(resp):
@@ -302,8 +319,9 @@ def detail_fields(body):
 class Server:
     """One jitgate process on a SQLite file in its own directory; restartable on the same file."""
 
-    def __init__(self, workdir, args=(), env=None):
+    def __init__(self, workdir, args=(), env=None, tls=False):
         self.workdir = workdir
+        self.tls = tls
         self.db_path = os.path.join(workdir, "jitgate.db")
         self.db = f"sqlite:{self.db_path}"
         self.args = list(args)
@@ -352,7 +370,7 @@ class Server:
             if self.proc.poll() is not None:
                 return f"exited with {self.proc.returncode}"
             try:
-                c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                c = Client(self.port, tls=self.tls, timeout=2)._connect()
                 c.request("GET", "/healthz")
                 r = c.getresponse()
                 r.read()
@@ -409,10 +427,10 @@ class Server:
     # --- clients ----------------------------------------------------------------------------------
 
     def client(self, key=None, **kw):
-        return Client(self.port, key=key, **kw)
+        return Client(self.port, key=key, tls=self.tls, **kw)
 
     def admin(self, **kw):
-        c = Client(self.port, key=self.admin_info["apiKey"], **kw)
+        c = Client(self.port, key=self.admin_info["apiKey"], tls=self.tls, **kw)
         c.user = {"id": self.admin_info["userId"], "email": self.admin_info["email"]}
         c.password = self.admin_info["password"]
         return c
@@ -424,10 +442,16 @@ def server_factory():
     servers = []
     dirs = []
 
-    def make(args=(), env=None, start=True):
+    def make(args=(), env=None, start=True, tls=False):
         d = tempfile.TemporaryDirectory(prefix="jitgate-api-")
         dirs.append(d)
-        s = Server(d.name, args=args, env=env)
+        if tls:
+            cert, key = os.path.join(d.name, "cert.pem"), os.path.join(d.name, "key.pem")
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                            "-subj", "/CN=127.0.0.1", "-keyout", key, "-out", cert],
+                           check=True, capture_output=True, timeout=60)
+            args = [*args, "--tls-cert", cert, "--tls-key", key]
+        s = Server(d.name, args=args, env=env, tls=tls)
         servers.append(s)
         return s.start() if start else s
 
