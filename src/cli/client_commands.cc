@@ -132,6 +132,8 @@ void AddList(CLI::App& app, const std::shared_ptr<Connection>& conn, int* exit_c
       [args](CLI::App& cmd) {
         cmd.add_option("--status", args->status, "active (default), expired, revoked or all");
         cmd.add_option("--limit", args->limit, "show at most N grants (default 1000)");
+        cmd.add_option("--user", args->user, "only grants naming this user (ID or email)");
+        cmd.add_option("--pool", args->pool, "only grants naming this agent pool (ID or name)");
       },
       [args]() -> Verb {
         return [args](ApiClient& c, const VerbOutput& o) { return RunList(c, *args, o); };

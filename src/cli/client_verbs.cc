@@ -92,7 +92,13 @@ Status RunList(ApiClient& client, const ListArgs& args, const VerbOutput& output
     return Status::Invalid("--status", "must be one of active, expired, revoked, all");
   }
   RETURN_IF_ERROR(CheckLimit(args.limit));
-  const std::string path = std::string(kGrants) + QueryString({{"status", status}});
+  std::vector<std::string> pool_ids, user_ids;
+  RETURN_IF_ERROR(
+      ResolveBoth(client, SplitList({args.pool}), SplitList({args.user}), &pool_ids, &user_ids));
+  const std::string path =
+      std::string(kGrants) + QueryString({{"status", status},
+                                          {"userId", user_ids.empty() ? "" : user_ids[0]},
+                                          {"agentPoolId", pool_ids.empty() ? "" : pool_ids[0]}});
   ASSIGN_OR_RETURN(nlohmann::json merged, FetchPages(client, path, args.limit));
   if (output.json) {
     PrintJson(output, merged);

@@ -30,10 +30,13 @@ Status RunRevoke(ApiClient& client, const std::string& id, const VerbOutput& out
 struct ListArgs {
   std::string status = "active";  // active|expired|revoked|all, any case
   int64_t limit = 1000;           // at most this many grants, newest first
+  std::string user;               // only grants naming this user (ID or email); "" for all
+  std::string pool;               // only grants naming this pool (ID or name); "" for all
 };
 
-// `jitgate list`: GET /api/v1/jit-access page by page. Failure: kInvalidArgument for a bad
-// --status or --limit, or the server's Status.
+// `jitgate list`: GET /api/v1/jit-access page by page (userId/agentPoolId filters when given).
+// Failure: kInvalidArgument for a bad --status or --limit, the resolution's Status, or the
+// server's.
 Status RunList(ApiClient& client, const ListArgs& args, const VerbOutput& output);
 
 // Arguments of `jitgate check`.

@@ -368,6 +368,14 @@ TEST_F(ClientCommandsTest, ListFollowsPaginationPastOnePage) {
   EXPECT_EQ(gets[1].target, "/api/v1/jit-access?status=active&offset=1000&limit=200");
 }
 
+TEST_F(ClientCommandsTest, ListFiltersByUserAndPoolGivenByEmailAndName) {
+  const CliRun run = RunVerb({"list", "--user", "alice@example.com", "--pool", "gpu", "--json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(Sent("GET").back().target, std::string("/api/v1/jit-access?status=active&userId=") +
+                                           kUserAlice + "&agentPoolId=" + kPoolGpu +
+                                           "&offset=0&limit=1000");
+}
+
 TEST_F(ClientCommandsTest, ListPrintsATable) {
   const CliRun run = RunVerb({"list", "--limit", "2"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
