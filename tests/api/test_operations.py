@@ -171,3 +171,63 @@ def test_portal_served_for_non_api_paths(server, path):
     r = server.client().request("GET", path, absolute=True)
     assert r.status == 200, r
     assert (r.header("Content-Type") or "").startswith("text/html"), r.headers
+
+
+def _resolve(doc, schema):
+    while "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        schema = doc["components"]["schemas"][name]
+    return schema
+
+
+def _success_schema(doc, path, method):
+    op = doc["paths"][path][method]
+    for status in ("200", "201"):
+        if status in op.get("responses", {}):
+            content = op["responses"][status].get("content", {})
+            js = content.get("application/json") or next(iter(content.values()), None)
+            assert js and "schema" in js, f"{method} {path} {status} has no JSON schema"
+            return _resolve(doc, js["schema"])
+    raise AssertionError(f"{method} {path}: no 200/201 response documented")
+
+
+def _conforms(doc, schema, value, where):
+    schema = _resolve(doc, schema)
+    if isinstance(value, dict) and "properties" in schema:
+        props = set(schema["properties"])
+        assert set(schema.get("required", [])) <= set(value), \
+            f"{where}: required {sorted(set(schema.get('required', [])) - set(value))} missing"
+        assert set(value) <= props, f"{where}: undocumented fields {sorted(set(value) - props)}"
+        for k, v in value.items():
+            _conforms(doc, schema["properties"][k], v, f"{where}.{k}")
+    elif isinstance(value, list) and "items" in schema:
+        for i, v in enumerate(value[:3]):
+            _conforms(doc, schema["items"], v, f"{where}[{i}]")
+
+
+def test_openapi_schemas_match_live_responses(server, admin):
+    doc = server.client().get("/api/openapi.json").json()
+    u = admin.create_user()
+    p = admin.create_pool()
+    g = admin.create_group(member_ids=[u["id"]], pool_access=[(p["id"], "STANDARD")])
+    grant = admin.create_grant([p["id"]], [u["id"]])
+    key = admin.ok("POST", "/api-keys", 201, body={"label": "doc"})
+    live = [
+        ("/api/v1/users/{id}", "get", admin.ok("GET", f"/users/{u['id']}")),
+        ("/api/v1/users", "get", admin.ok("GET", "/users")),
+        ("/api/v1/agent-pool/{id}", "get", admin.ok("GET", f"/agent-pool/{p['id']}")),
+        ("/api/v1/groups/{id}", "get", admin.ok("GET", f"/groups/{g['id']}")),
+        ("/api/v1/jit-access", "post", grant),
+        ("/api/v1/jit-access", "get", admin.ok("GET", "/jit-access")),
+        ("/api/v1/api-keys", "post", key),
+        ("/api/v1/api-keys", "get", admin.ok("GET", "/api-keys")),
+        ("/api/v1/access/check", "get", admin.check(u["id"], p["id"])),
+        ("/api/v1/users/{id}/access", "get", admin.ok("GET", f"/users/{u['id']}/access")),
+        ("/api/v1/audit-events", "get", admin.ok("GET", "/audit-events")),
+        ("/api/v1/audit-events/verify", "get", admin.ok("GET", "/audit-events/verify")),
+        ("/api/v1/me", "get", admin.ok("GET", "/me")),
+    ]
+    paths = {re.sub(r"\{[^}]+\}", "{id}", k): k for k in doc["paths"]}
+    for path, method, value in live:
+        schema = _success_schema(doc, paths[path], method)
+        _conforms(doc, schema, value, f"{method.upper()} {path}")
