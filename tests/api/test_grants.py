@@ -314,11 +314,16 @@ def test_list_filters_by_status_user_pool(admin):
         assert set(g) == GRANT_FIELDS
 
 
-def test_expired_reported_at_once_by_get(admin, pool, user):
-    g = admin.create_grant([pool["id"]], [user["id"]], expiration={"at": fmt_ts(now_ms() + 600)})
+def test_expired_reported_at_once_by_get_and_list(admin, pool):
+    u = admin.create_user()
+    g = admin.create_grant([pool["id"]], [u["id"]], expiration={"at": fmt_ts(now_ms() + 600)})
     while now_ms() < parse_ts(g["expiresAt"]):
-        time.sleep(0.02)
+        time.sleep(0.005)
     assert admin.ok("GET", f"/jit-access/{g['id']}")["status"] == "EXPIRED"
+    assert admin.ok("GET", "/jit-access", params={"userId": u["id"]})["total"] == 0
+    listed = admin.ok("GET", "/jit-access", params={"userId": u["id"], "status": "expired"})
+    assert [x["id"] for x in listed["items"]] == [g["id"]]
+    assert listed["items"][0]["status"] == "EXPIRED"
 
 
 def test_list_default_is_active_newest_first(admin, pool):
