@@ -1,162 +1,345 @@
-#include "core/access_index.h"
-
+// The flat access index. Layout, chosen so that a check is two hash lookups and a short scan:
+//  - user, pool, group and grant ids are interned to dense integers (IdTable, one arena each);
+//  - every enabled user's roles are precomputed into 16-byte entries (pool, role, source, expiry),
+//    grouped per user and sorted by pool, so a check scans only the user's entries on one pool;
+//  - users are cut into chunks of kChunkUsers, each chunk owning its entries behind a shared_ptr.
+//    WithGrants shares the id tables and every chunk without JIT entries before or after, and
+//    rebuilds only the other chunks; a finer incremental update can rebuild just the chunks of
+//    the users a change touches the same way.
+// Expiry is never baked in: entries keep their expires_at and every check compares it with `now`.
 #include <algorithm>
+#include <array>
 #include <limits>
 
+#include "core/access_index.h"
 #include "core/id_table.h"
 
 namespace jitgate {
 namespace {
 
 constexpr Millis kNever = std::numeric_limits<Millis>::max();
+constexpr uint32_t kChunkBits = 8;
+constexpr uint32_t kChunkUsers = 1u << kChunkBits;
+// Above this many entries on one user, find the pool by binary search instead of a linear scan.
+constexpr ptrdiff_t kLinearScanMax = 16;
 
-// One way a user holds a role on a pool: a group membership (expires kNever) or a JIT grant.
+// One way a user holds a role on a pool: a group's pool access (never expires) or a JIT grant.
 struct Entry {
+  static constexpr uint32_t kJitBit = 1u << 31;
+  static constexpr uint32_t kRoleShift = 29;
+  static constexpr uint32_t kSourceMask = (1u << kRoleShift) - 1;
+
   uint32_t pool;
-  Role role;
-  AccessSource::Type type;
-  uint32_t source;  // index into group_ids_ or grant_ids_
+  uint32_t meta;  // bit 31: JIT; bits 29-30: role; bits 0-28: index into group or grant ids
   Millis expires_at;
+
+  static Entry Make(uint32_t pool, Role role, bool jit, uint32_t source, Millis expires_at) {
+    return {pool, (jit ? kJitBit : 0) | (static_cast<uint32_t>(role) << kRoleShift) | source, expires_at};
+  }
+  Role role() const { return static_cast<Role>((meta >> kRoleShift) & 3); }
+  bool jit() const { return (meta & kJitBit) != 0; }
+  uint32_t source() const { return meta & kSourceMask; }
+  // Orders by pool, then groups before grants, each in directory order; role is ignored so that
+  // duplicates of one source sort next to each other.
+  uint64_t SortKey() const { return (static_cast<uint64_t>(pool) << 32) | (meta & ~(3u << kRoleShift)); }
+};
+static_assert(sizeof(Entry) == 16);
+
+// The entries of kChunkUsers consecutive users (by interned index).
+struct UserChunk {
+  std::vector<Entry> entries;                    // user by user; each user's sorted by SortKey
+  std::array<uint32_t, kChunkUsers + 1> begin{};  // local user index → first entry in `entries`
+  bool has_jit = false;                          // whether any entry comes from a JIT grant
+};
+
+// An entry waiting to be placed in its user's chunk.
+struct PendingEntry {
+  uint32_t user;
+  Entry entry;
+};
+
+// Pending entries grouped by user: user u's are flat[start[u], start[u+1]).
+struct EntriesByUser {
+  std::vector<Entry> flat;
+  std::vector<uint32_t> start;
 };
 
 class FlatAccessIndex final : public AccessIndex {
  public:
+  // A full build.
   explicit FlatAccessIndex(const Directory& dir);
+  // `base`'s users, pools and groups with `grants` as the active grants.
+  FlatAccessIndex(const FlatAccessIndex& base, const std::vector<Grant>& grants);
 
-  AccessDecision Check(std::string_view user_id, std::string_view agent_pool_id, Permission permission,
-                       Millis now) const override;
+  AccessDecision Check(std::string_view user_id, std::string_view agent_pool_id,
+                       Permission permission, Millis now) const override;
   std::vector<PoolAccessSummary> AccessOf(std::string_view user_id, Millis now) const override;
-  size_t user_count() const override { return users_.size(); }
-  size_t pool_count() const override { return pools_.size(); }
-  size_t group_count() const override { return groups_.size(); }
-  size_t grant_count() const override { return grants_.size(); }
+  std::shared_ptr<const AccessIndex> WithGrants(
+      const std::vector<Grant>& active_grants) const override;
+  size_t user_count() const override { return users_->size(); }
+  size_t pool_count() const override { return pools_->size(); }
+  size_t group_count() const override { return groups_->size(); }
+  size_t grant_count() const override { return grants_->size(); }
 
  private:
-  // Fills `out` (role, sources, valid_until) from the user's entries on one pool.
+  // Interns users, pools and groups of `dir` and records who is disabled.
+  void InternDirectory(const Directory& dir);
+  // Interns the ACTIVE grants of `grants` as grants_.
+  void InternGrants(const std::vector<Grant>& grants);
+  // Appends the (user, entry) pairs that groups give enabled users.
+  void AddGroupEntries(const Directory& dir, std::vector<PendingEntry>& out) const;
+  // Appends the (user, entry) pairs that the ACTIVE grants of `grants` give enabled users.
+  void AddGrantEntries(const std::vector<Grant>& grants, std::vector<PendingEntry>& out) const;
+  // Counting sort of `pending` by user.
+  EntriesByUser GroupByUser(const std::vector<PendingEntry>& pending) const;
+  // Builds every chunk from `added`; with `base`, each user also keeps base's group entries, and
+  // chunks where neither side has JIT entries are shared with `base` rather than copied.
+  void FillChunks(const EntriesByUser& added, const FlatAccessIndex* base);
+
+  // The user's entries on every pool, [*first, *last). False for an unknown user.
+  bool UserEntries(std::string_view user_id, const Entry** first, const Entry** last) const;
+  // Fills `out` (role, sources, valid_until) from one user's entries on one pool.
   template <typename Out>
   void Decide(const Entry* begin, const Entry* end, Millis now, Out& out) const;
 
-  IdTable users_, pools_, groups_, grants_;
-  std::vector<uint8_t> disabled_;       // by user index
-  std::vector<uint32_t> first_entry_;   // by user index, size users+1 (CSR offsets into entries_)
-  std::vector<Entry> entries_;          // per user, sorted by pool
+  std::shared_ptr<const IdTable> users_, pools_, groups_, grants_;
+  std::shared_ptr<const std::vector<uint8_t>> disabled_;  // by user index
+  std::vector<std::shared_ptr<const UserChunk>> chunks_;  // chunk i: users [i*256, i*256+256)
 };
 
-FlatAccessIndex::FlatAccessIndex(const Directory& dir) {
-  users_.Reserve(dir.users.size());
-  pools_.Reserve(dir.pools.size());
-  groups_.Reserve(dir.groups.size());
-  grants_.Reserve(dir.active_grants.size());
-  for (const auto& u : dir.users) users_.Intern(u.id);
-  disabled_.assign(users_.size(), 0);
-  for (const auto& u : dir.users) disabled_[users_.Find(u.id)] = u.disabled;
-  for (const auto& p : dir.pools) pools_.Intern(p.id);
+// Sorts one user's entries and merges repeats of one source on one pool (a member listed twice,
+// a pool listed twice), keeping the strongest role and the latest expiry.
+Entry* SortAndMerge(Entry* begin, Entry* end) {
+  std::sort(begin, end, [](const Entry& a, const Entry& b) { return a.SortKey() < b.SortKey(); });
+  Entry* out = begin;
+  for (Entry* e = begin; e != end; ++e) {
+    if (out != begin && (out - 1)->SortKey() == e->SortKey()) {
+      Entry& kept = *(out - 1);
+      const Role role = std::max(kept.role(), e->role());
+      kept = Entry::Make(kept.pool, role, kept.jit(), kept.source(),
+                         std::max(kept.expires_at, e->expires_at));
+    } else {
+      *out++ = *e;
+    }
+  }
+  return out;
+}
 
-  std::vector<std::vector<Entry>> per_user(users_.size());
-  for (const auto& g : dir.groups) {
-    const uint32_t gi = groups_.Intern(g.id);
-    for (const auto& member : g.member_ids) {
-      const uint32_t ui = users_.Find(member);
-      if (ui == IdTable::kMissing) continue;
-      for (const auto& a : g.pool_access) {
-        const uint32_t pi = pools_.Find(a.agent_pool_id);
-        if (pi != IdTable::kMissing) per_user[ui].push_back({pi, a.role, AccessSource::Type::kGroup, gi, kNever});
+FlatAccessIndex::FlatAccessIndex(const Directory& dir) {
+  InternDirectory(dir);
+  InternGrants(dir.active_grants);
+  std::vector<PendingEntry> pending;
+  AddGroupEntries(dir, pending);
+  AddGrantEntries(dir.active_grants, pending);
+  FillChunks(GroupByUser(pending), nullptr);
+}
+
+FlatAccessIndex::FlatAccessIndex(const FlatAccessIndex& base, const std::vector<Grant>& grants)
+    : users_(base.users_), pools_(base.pools_), groups_(base.groups_), disabled_(base.disabled_) {
+  InternGrants(grants);
+  std::vector<PendingEntry> pending;
+  AddGrantEntries(grants, pending);
+  FillChunks(GroupByUser(pending), &base);
+}
+
+std::shared_ptr<const AccessIndex> FlatAccessIndex::WithGrants(
+    const std::vector<Grant>& active_grants) const {
+  return std::make_shared<FlatAccessIndex>(*this, active_grants);
+}
+
+void FlatAccessIndex::InternDirectory(const Directory& dir) {
+  auto users = std::make_shared<IdTable>(), pools = std::make_shared<IdTable>();
+  auto groups = std::make_shared<IdTable>();
+  auto disabled = std::make_shared<std::vector<uint8_t>>();
+  users->Reserve(dir.users.size());
+  pools->Reserve(dir.pools.size());
+  groups->Reserve(dir.groups.size());
+  disabled->reserve(dir.users.size());
+  for (const User& u : dir.users) {
+    const uint32_t ui = users->Intern(u.id);
+    if (ui == disabled->size()) disabled->push_back(0);
+    (*disabled)[ui] |= u.disabled;  // a (malformed) repeated id is disabled if any copy is
+  }
+  for (const AgentPool& p : dir.pools) pools->Intern(p.id);
+  for (const Group& g : dir.groups) groups->Intern(g.id);
+  users_ = std::move(users);
+  pools_ = std::move(pools);
+  groups_ = std::move(groups);
+  disabled_ = std::move(disabled);
+}
+
+void FlatAccessIndex::InternGrants(const std::vector<Grant>& grants) {
+  auto table = std::make_shared<IdTable>();
+  table->Reserve(grants.size());
+  for (const Grant& g : grants) {
+    if (g.status == GrantStatus::kActive) table->Intern(g.id);
+  }
+  grants_ = std::move(table);
+}
+
+void FlatAccessIndex::AddGroupEntries(const Directory& dir, std::vector<PendingEntry>& out) const {
+  std::vector<std::pair<uint32_t, Role>> pool_roles;  // one group's resolved pool access
+  for (const Group& g : dir.groups) {
+    const uint32_t gi = groups_->Find(g.id);
+    if (gi > Entry::kSourceMask) break;  // beyond 2^29 groups: cannot be encoded (never happens)
+    pool_roles.clear();
+    for (const PoolAccess& a : g.pool_access) {
+      const uint32_t pi = pools_->Find(a.agent_pool_id);
+      if (pi != IdTable::kMissing && a.role != Role::kNone) pool_roles.emplace_back(pi, a.role);
+    }
+    if (pool_roles.empty()) continue;
+    for (const std::string& member : g.member_ids) {
+      const uint32_t ui = users_->Find(member);
+      if (ui == IdTable::kMissing || (*disabled_)[ui]) continue;
+      for (const auto& [pi, role] : pool_roles)
+        out.push_back({ui, Entry::Make(pi, role, false, gi, kNever)});
+    }
+  }
+}
+
+void FlatAccessIndex::AddGrantEntries(const std::vector<Grant>& grants,
+                                      std::vector<PendingEntry>& out) const {
+  for (const Grant& g : grants) {
+    if (g.status != GrantStatus::kActive || g.role == Role::kNone) continue;
+    const uint32_t gi = grants_->Find(g.id);
+    if (gi > Entry::kSourceMask) break;  // as for groups
+    for (const std::string& user : g.user_ids) {
+      const uint32_t ui = users_->Find(user);
+      if (ui == IdTable::kMissing || (*disabled_)[ui]) continue;
+      for (const std::string& pool : g.agent_pool_ids) {
+        const uint32_t pi = pools_->Find(pool);
+        if (pi != IdTable::kMissing)
+          out.push_back({ui, Entry::Make(pi, g.role, true, gi, g.expires_at)});
       }
     }
   }
-  for (const auto& g : dir.active_grants) {
-    if (g.status != GrantStatus::kActive) continue;
-    const uint32_t gi = grants_.Intern(g.id);
-    for (const auto& user : g.user_ids) {
-      const uint32_t ui = users_.Find(user);
-      if (ui == IdTable::kMissing) continue;
-      for (const auto& pool : g.agent_pool_ids) {
-        const uint32_t pi = pools_.Find(pool);
-        if (pi != IdTable::kMissing) per_user[ui].push_back({pi, g.role, AccessSource::Type::kJit, gi, g.expires_at});
-      }
+}
+
+EntriesByUser FlatAccessIndex::GroupByUser(const std::vector<PendingEntry>& pending) const {
+  EntriesByUser out;
+  const size_t n_users = users_->size();
+  out.start.assign(n_users + 1, 0);
+  for (const PendingEntry& p : pending) ++out.start[p.user + 1];
+  for (size_t u = 0; u < n_users; ++u) out.start[u + 1] += out.start[u];
+  out.flat.resize(pending.size());
+  std::vector<uint32_t> next(out.start.begin(), out.start.end() - 1);
+  for (const PendingEntry& p : pending) out.flat[next[p.user]++] = p.entry;
+  return out;
+}
+
+void FlatAccessIndex::FillChunks(const EntriesByUser& added, const FlatAccessIndex* base) {
+  const size_t n_users = users_->size();
+  const size_t n_chunks = (n_users + kChunkUsers - 1) / kChunkUsers;
+  chunks_.reserve(n_chunks);
+  std::vector<Entry> user_entries;  // scratch: one user's entries before sorting
+  for (size_t c = 0; c < n_chunks; ++c) {
+    const size_t first_user = c * kChunkUsers;
+    const size_t end_user = std::min(n_users, first_user + kChunkUsers);
+    const UserChunk* old = base ? base->chunks_[c].get() : nullptr;
+    const bool adds = added.start[end_user] != added.start[first_user];
+    if (old && !old->has_jit && !adds) {  // grants neither were nor are here: share the chunk
+      chunks_.push_back(base->chunks_[c]);
+      continue;
     }
+    auto chunk = std::make_shared<UserChunk>();
+    for (size_t u = first_user; u < end_user; ++u) {
+      const size_t local = u - first_user;
+      user_entries.clear();
+      if (old) {
+        for (uint32_t i = old->begin[local]; i < old->begin[local + 1]; ++i)
+          if (!old->entries[i].jit()) user_entries.push_back(old->entries[i]);
+      }
+      user_entries.insert(user_entries.end(), added.flat.begin() + added.start[u],
+                          added.flat.begin() + added.start[u + 1]);
+      chunk->begin[local] = static_cast<uint32_t>(chunk->entries.size());
+      Entry* kept_end = SortAndMerge(user_entries.data(), user_entries.data() + user_entries.size());
+      chunk->entries.insert(chunk->entries.end(), user_entries.data(), kept_end);
+    }
+    // Users past the last one (only in the final chunk) get empty ranges.
+    for (size_t u = end_user - first_user; u <= kChunkUsers; ++u)
+      chunk->begin[u] = static_cast<uint32_t>(chunk->entries.size());
+    chunk->entries.shrink_to_fit();
+    chunk->has_jit = std::any_of(chunk->entries.begin(), chunk->entries.end(),
+                                 [](const Entry& e) { return e.jit(); });
+    chunks_.push_back(std::move(chunk));
   }
-  first_entry_.reserve(users_.size() + 1);
-  for (auto& list : per_user) {
-    first_entry_.push_back(static_cast<uint32_t>(entries_.size()));
-    std::stable_sort(list.begin(), list.end(), [](const Entry& a, const Entry& b) { return a.pool < b.pool; });
-    entries_.insert(entries_.end(), list.begin(), list.end());
-  }
-  first_entry_.push_back(static_cast<uint32_t>(entries_.size()));
+}
+
+bool FlatAccessIndex::UserEntries(std::string_view user_id, const Entry** first,
+                                  const Entry** last) const {
+  const uint32_t ui = users_->Find(user_id);
+  if (ui == IdTable::kMissing) return false;
+  const UserChunk& chunk = *chunks_[ui >> kChunkBits];
+  const uint32_t local = ui & (kChunkUsers - 1);
+  *first = chunk.entries.data() + chunk.begin[local];
+  *last = chunk.entries.data() + chunk.begin[local + 1];
+  return true;
 }
 
 template <typename Out>
 void FlatAccessIndex::Decide(const Entry* begin, const Entry* end, Millis now, Out& out) const {
-  Role group_role = Role::kNone;
+  // Roles only ever weaken as time passes (nothing starts in the future), so the strongest role
+  // lasts exactly as long as the longest-lived entry giving it: that instant is valid_until.
   Role role = Role::kNone;
-  bool has_jit = false;
+  Millis until = 0;
+  out.sources.reserve(static_cast<size_t>(end - begin));
   for (const Entry* e = begin; e != end; ++e) {
     if (e->expires_at <= now) continue;  // half-open: a grant counts while now < expires_at
-    role = std::max(role, e->role);
-    if (e->type == AccessSource::Type::kGroup) {
-      group_role = std::max(group_role, e->role);
-      out.sources.push_back({e->type, groups_.At(e->source), std::nullopt});
+    const Role r = e->role();
+    if (r > role) {
+      role = r;
+      until = e->expires_at;
+    } else if (r == role) {
+      until = std::max(until, e->expires_at);
+    }
+    if (e->jit()) {
+      out.sources.push_back({AccessSource::Type::kJit, grants_->At(e->source()), e->expires_at});
     } else {
-      has_jit = true;
-      out.sources.push_back({e->type, grants_.At(e->source), e->expires_at});
+      out.sources.push_back({AccessSource::Type::kGroup, groups_->At(e->source()), std::nullopt});
     }
   }
   out.role = role;
-  if (!has_jit) return;
-  // The role next changes at the earliest expiry after which the remaining entries give less.
-  Millis candidate = kNever;
-  for (;;) {
-    Millis next = kNever;
-    for (const Entry* e = begin; e != end; ++e)
-      if (e->expires_at > now && e->expires_at > (candidate == kNever ? now : candidate) && e->expires_at < next)
-        next = e->expires_at;
-    if (next == kNever) return;  // only never-expiring entries remain: role is stable
-    Role after = group_role;
-    for (const Entry* e = begin; e != end; ++e)
-      if (e->expires_at > next) after = std::max(after, e->role);
-    if (after != role) {
-      out.valid_until = next;
-      return;
-    }
-    candidate = next;
-  }
+  if (role != Role::kNone && until != kNever) out.valid_until = until;
 }
 
 AccessDecision FlatAccessIndex::Check(std::string_view user_id, std::string_view agent_pool_id,
                                       Permission permission, Millis now) const {
   AccessDecision d;
-  const uint32_t ui = users_.Find(user_id);
-  if (ui == IdTable::kMissing || disabled_[ui]) return d;
-  const uint32_t pi = pools_.Find(agent_pool_id);
-  if (pi == IdTable::kMissing) return d;
-  const Entry* first = entries_.data() + first_entry_[ui];
-  const Entry* last = entries_.data() + first_entry_[ui + 1];
-  const Entry* begin = std::lower_bound(first, last, pi, [](const Entry& e, uint32_t p) { return e.pool < p; });
-  const Entry* end = begin;
+  const Entry *first, *last;
+  if (!UserEntries(user_id, &first, &last)) return d;
+  const uint32_t pi = pools_->Find(agent_pool_id);
+  if (pi == IdTable::kMissing || first == last) return d;
+  if (last - first > kLinearScanMax) {
+    first = std::lower_bound(first, last, pi, [](const Entry& e, uint32_t p) { return e.pool < p; });
+  } else {
+    while (first != last && first->pool < pi) ++first;
+  }
+  const Entry* end = first;
   while (end != last && end->pool == pi) ++end;
-  if (begin == end) return d;
-  Decide(begin, end, now, d);
+  if (first == end) return d;
+  Decide(first, end, now, d);
   d.allowed = RoleAllows(d.role, permission);
   return d;
 }
 
-std::vector<PoolAccessSummary> FlatAccessIndex::AccessOf(std::string_view user_id, Millis now) const {
+std::vector<PoolAccessSummary> FlatAccessIndex::AccessOf(std::string_view user_id,
+                                                         Millis now) const {
   std::vector<PoolAccessSummary> out;
-  const uint32_t ui = users_.Find(user_id);
-  if (ui == IdTable::kMissing || disabled_[ui]) return out;
-  const Entry* e = entries_.data() + first_entry_[ui];
-  const Entry* last = entries_.data() + first_entry_[ui + 1];
+  const Entry *e, *last;
+  if (!UserEntries(user_id, &e, &last)) return out;
   while (e != last) {
     const Entry* end = e;
     while (end != last && end->pool == e->pool) ++end;
     PoolAccessSummary s;
-    s.agent_pool_id = pools_.At(e->pool);
+    s.agent_pool_id = pools_->At(e->pool);
     Decide(e, end, now, s);
     if (s.role != Role::kNone) out.push_back(std::move(s));
     e = end;
   }
-  std::sort(out.begin(), out.end(),
-            [](const PoolAccessSummary& a, const PoolAccessSummary& b) { return a.agent_pool_id < b.agent_pool_id; });
+  // Entries are in interning (directory) order; the contract wants pool id order.
+  std::sort(out.begin(), out.end(), [](const PoolAccessSummary& a, const PoolAccessSummary& b) {
+    return a.agent_pool_id < b.agent_pool_id;
+  });
   return out;
 }
 

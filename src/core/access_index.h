@@ -57,6 +57,11 @@ class AccessIndex {
   // Every pool on which the user has a role at `now`, ordered by pool id.
   virtual std::vector<PoolAccessSummary> AccessOf(std::string_view user_id, Millis now) const = 0;
 
+  // A new snapshot with the same users, pools and groups as this one and `active_grants` as its
+  // grants. Shares the directory part, so it costs O(users + grant entries), not a full Build:
+  // grants change far more often than the directory.
+  virtual std::shared_ptr<const AccessIndex> WithGrants(const std::vector<Grant>& active_grants) const = 0;
+
   virtual size_t user_count() const = 0;
   virtual size_t pool_count() const = 0;
   virtual size_t group_count() const = 0;

@@ -1,8 +1,14 @@
 #include "core/id_table.h"
 
+#include <cstring>
+
 namespace jitgate {
 
+IdTable::IdTable() : offsets_{0}, slots_(16) {}
+
 uint64_t IdTable::Hash(std::string_view s) {
+  // A small multiply-xorshift mix over 8-byte words: ids are short and the table is probed once per
+  // check, so speed matters more than resistance to crafted keys (ids are server-generated UUIDs).
   uint64_t h = 0x9E3779B97F4A7C15ull ^ s.size();
   size_t i = 0;
   for (; i + 8 <= s.size(); i += 8) {
@@ -17,43 +23,50 @@ uint64_t IdTable::Hash(std::string_view s) {
   return h ^ (h >> 29);
 }
 
-void IdTable::Reserve(size_t n) {
+void IdTable::Reserve(size_t n, size_t bytes_each) {
   while (slots_.size() < 2 * n) Grow();
-  ids_.reserve(n);
+  offsets_.reserve(n + 1);
+  arena_.reserve(n * bytes_each);
+}
+
+void IdTable::Place(const Slot& slot, uint64_t hash) {
+  const size_t mask = slots_.size() - 1;
+  size_t at = hash & mask;
+  while (slots_[at].index != kMissing) at = (at + 1) & mask;
+  slots_[at] = slot;
 }
 
 void IdTable::Grow() {
-  std::vector<Slot> old = std::move(slots_);
-  slots_.assign(old.size() * 2, Slot{});
-  const size_t mask = slots_.size() - 1;
-  for (const Slot& s : old) {
-    if (s.index == kMissing) continue;
-    size_t at = s.hash & mask;
-    while (slots_[at].index != kMissing) at = (at + 1) & mask;
-    slots_[at] = s;
+  slots_.assign(slots_.size() * 2, Slot{});
+  for (uint32_t i = 0; i < size(); ++i) {
+    const uint64_t h = Hash(At(i));
+    Place(Slot{Tag(h), i, offsets_[i], offsets_[i + 1] - offsets_[i]}, h);
   }
 }
 
 uint32_t IdTable::Intern(std::string_view id) {
   if (uint32_t found = Find(id); found != kMissing) return found;
-  if ((ids_.size() + 1) * 2 > slots_.size()) Grow();
+  if ((size() + 1) * 2 > slots_.size()) Grow();
   const uint64_t h = Hash(id);
-  const size_t mask = slots_.size() - 1;
-  size_t at = h & mask;
-  while (slots_[at].index != kMissing) at = (at + 1) & mask;
-  const auto index = static_cast<uint32_t>(ids_.size());
-  ids_.emplace_back(id);
-  slots_[at] = Slot{h, index};
+  const auto index = static_cast<uint32_t>(size());
+  const auto offset = static_cast<uint32_t>(arena_.size());
+  arena_.append(id);
+  offsets_.push_back(static_cast<uint32_t>(arena_.size()));
+  Place(Slot{Tag(h), index, offset, static_cast<uint32_t>(id.size())}, h);
   return index;
 }
 
 uint32_t IdTable::Find(std::string_view id) const {
   const uint64_t h = Hash(id);
+  const uint32_t tag = Tag(h);
   const size_t mask = slots_.size() - 1;
   for (size_t at = h & mask;; at = (at + 1) & mask) {
     const Slot& s = slots_[at];
     if (s.index == kMissing) return kMissing;
-    if (s.hash == h && ids_[s.index] == id) return s.index;
+    if (s.tag == tag && s.length == id.size() &&
+        std::memcmp(arena_.data() + s.offset, id.data(), id.size()) == 0) {
+      return s.index;
+    }
   }
 }
 

@@ -123,3 +123,24 @@ TEST_F(AccessIndexTest, AccessOfListsEveryPoolWithARole) {
 
 }  // namespace
 }  // namespace jitgate
+
+namespace jitgate {
+namespace {
+
+TEST_F(AccessIndexTest, WithGrantsReplacesOnlyTheGrants) {
+  dir.groups = {Group{"grp", "ops", {"bob"}, {PoolAccess{"p2", Role::kStandard}}, 0}};
+  dir.active_grants = {MakeGrant("j1", Role::kPrivileged, {"alice"}, {"p1"}, kNow + 100)};
+  auto before = Build();
+  auto after = before->WithGrants({MakeGrant("j2", Role::kStandard, {"bob"}, {"p1"}, kNow + 100)});
+  // The old snapshot is untouched (readers may still hold it).
+  EXPECT_TRUE(before->Check("alice", "p1", Permission::kUse, kNow).allowed);
+  EXPECT_FALSE(before->Check("bob", "p1", Permission::kUse, kNow).allowed);
+  EXPECT_FALSE(after->Check("alice", "p1", Permission::kUse, kNow).allowed);
+  EXPECT_TRUE(after->Check("bob", "p1", Permission::kUse, kNow).allowed);
+  EXPECT_TRUE(after->Check("bob", "p2", Permission::kUse, kNow).allowed);  // groups kept
+  EXPECT_EQ(after->grant_count(), 1u);
+  EXPECT_EQ(after->user_count(), 3u);
+}
+
+}  // namespace
+}  // namespace jitgate
