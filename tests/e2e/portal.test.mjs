@@ -73,6 +73,21 @@ describe('management portal', { concurrency: false }, () => {
     await server?.stop();
   });
 
+  it('is served by jitgate: SPA fallback, cache headers, content types, CSP', async () => {
+    const index = await fetch(`${server.base}/settings/iam/temp-access/new`);
+    assert.equal(index.status, 200);
+    assert.match(index.headers.get('content-type'), /^text\/html/);
+    assert.match(index.headers.get('cache-control') ?? '', /no-cache|no-store|max-age=0/);
+    assert.match(index.headers.get('content-security-policy') ?? '', /default-src 'self'/);
+    const html = await index.text();
+    assert.doesNotMatch(html, /<script>|<style|style="/, 'no inline scripts or styles');
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)[1];
+    const js = await fetch(`${server.base}${asset}`);
+    assert.equal(js.status, 200);
+    assert.match(js.headers.get('content-type'), /javascript/);
+    assert.match(js.headers.get('cache-control') ?? '', /max-age=\d{6,}/);
+  });
+
   it('signs in (wrong password is refused with a clear message)', async () => {
     const { page } = admin;
     await page.goto('/');
@@ -228,27 +243,27 @@ describe('management portal', { concurrency: false }, () => {
 
   it('shows a grant created through the REST API', async () => {
     const { page } = admin;
+    await page.goto('/settings/iam/temp-access');
+    await page.getByRole('link', { name: 'e2e-days', exact: true }).waitFor();
     await server.api.post('/jit-access', {
       name: 'e2e-from-api', role: 'STANDARD', agentPoolIds: [pools[2].id], userIds: [users.nora.id],
       expiration: { hours: 2 }, reason: 'created with curl',
     });
-    await page.goto('/settings/iam/temp-access');
-    await rowOf(page, 'e2e-from-api').getByText('e2e-pool-03').waitFor();
+    // No reload: the open list picks it up by itself (it re-reads every 10 s).
+    await rowOf(page, 'e2e-from-api').getByText('e2e-pool-03').waitFor({ timeout: 15_000 });
     await rowOf(page, 'e2e-from-api').getByText(/in 1 h 5\d min|in 2 h 0 min/).waitFor();
     await screenshot(page, 'temp-access');
   });
 
   it('a grant expiring in a few seconds leaves the active list by itself', async () => {
     const { page } = admin;
-    await page.goto('/settings/iam/temp-access');
-    await page.getByRole('link', { name: 'e2e-from-api', exact: true }).waitFor();
-    await page.evaluate(() => { window.__noReload = true; });
     await server.api.post('/jit-access', {
       name: 'e2e-short', role: 'STANDARD', agentPoolIds: [pools[3].id], userIds: [users.bob.id],
-      expiration: { at: new Date(Date.now() + 12_000).toISOString() },
+      expiration: { at: new Date(Date.now() + 8_000).toISOString() },
     });
-    await rowOf(page, 'e2e-short').waitFor({ timeout: 12_000 }); // picked up by the list's polling
+    await page.goto('/settings/iam/temp-access');
     await rowOf(page, 'e2e-short').getByText(/in \d+ s/).waitFor();
+    await page.evaluate(() => { window.__noReload = true; });
     await rowOf(page, 'e2e-short').waitFor({ state: 'detached', timeout: 15_000 });
     assert.equal(await page.evaluate(() => window.__noReload), true, 'the page was not reloaded');
   });
@@ -305,9 +320,13 @@ describe('management portal', { concurrency: false }, () => {
     await page.getByRole('table', { name: 'Audit events' }).waitFor();
     await page.getByRole('button', { name: 'Verify chain' }).click();
     await page.getByText(/Chain valid: \d+ events checked/).waitFor();
+    const filtered = page.waitForResponse((r) => r.url().includes('/api/v1/audit-events?type=jit.revoked'));
     await page.getByLabel('Event type').selectOption('jit.revoked');
-    await page.getByRole('table', { name: 'Audit events' }).getByText('jit.revoked').first().waitFor();
-    assert.equal(await page.getByRole('table', { name: 'Audit events' }).getByText('jit.granted').count(), 0);
+    await filtered;
+    const table = page.getByRole('table', { name: 'Audit events' });
+    await table.and(page.locator('[aria-busy="false"]')).waitFor();
+    await table.getByText('jit.revoked').first().waitFor();
+    assert.equal(await table.getByText('jit.granted').count(), 0);
     await screenshot(page, 'audit-log');
   });
 
@@ -359,6 +378,9 @@ describe('management portal', { concurrency: false }, () => {
     await page.getByRole('link', { name: 'e2e-days', exact: true }).waitFor();
     const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok((await overflow()) <= 0, 'no horizontal page scroll at 375 px');
+    // Rows are stacked as cards at this width but keep their table semantics.
+    const days = page.getByRole('table', { name: 'Active temp access' }).getByRole('row', { name: /e2e-days/ });
+    await days.getByRole('cell', { name: /Privileged/ }).waitFor();
     await screenshot(page, 'temp-access-375');
     await page.getByRole('link', { name: '+ Grant new temp access' }).focus();
     await page.keyboard.press('Enter');
@@ -385,6 +407,26 @@ describe('management portal', { concurrency: false }, () => {
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByRole('alert').getByText(/limit of active temp access instances has been reached/).waitFor();
     assert.equal(await activeGrant('e2e-one-too-many'), undefined);
+  });
+
+  it('repeated failed sign-ins show how long to wait (429)', async () => {
+    const guest = await newPage(browser, server.base);
+    const { page } = guest;
+    await page.goto('/');
+    await page.getByLabel('Email').fill('nobody@e2e.test');
+    let status = 0;
+    for (let i = 0; i < 10 && status !== 429; i++) {
+      guest.expectErrors(1);
+      await page.getByLabel('Password').fill(`wrong-password-${i}`);
+      const answer = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/login'));
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      status = (await answer).status();
+      await page.getByRole('button', { name: 'Sign in' }).and(page.locator(':enabled')).waitFor();
+    }
+    assert.equal(status, 429);
+    await page.getByRole('alert').getByText(/^Too many attempts, try again in \d+ s\.$/).waitFor();
+    assert.deepEqual(guest.consoleErrors, []);
+    await guest.context.close();
   });
 
   it('no unexpected console errors in the role manager session', () => {

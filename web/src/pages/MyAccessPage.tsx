@@ -29,7 +29,7 @@ export function MyAccessPage() {
       {data && items.length === 0 && <p className="empty">You have no access to any agent pool right now.</p>}
       {items.length > 0 && (
         <div className="table-wrap">
-          <table aria-label="My access">
+          <table aria-label="My access" className="stack">
             <thead>
               <tr>
                 <th scope="col">Agent pool</th>
@@ -42,13 +42,13 @@ export function MyAccessPage() {
               {items.map((i) => (
                 <tr key={i.agentPoolId}>
                   <th scope="row"><Name kind="pool" id={i.agentPoolId} /></th>
-                  <td>{roleLabel(i.role ?? '')}</td>
-                  <td>
+                  <td data-label="Role">{roleLabel(i.role ?? '')}</td>
+                  <td data-label="Source">
                     <ul className="plain">
                       {i.sources.map((s) => <li key={`${s.type}:${s.id}`}><Source s={s} /></li>)}
                     </ul>
                   </td>
-                  <td>{i.validUntil ? <Expiry at={i.validUntil} now={now} /> : 'No expiry (standing access)'}</td>
+                  <td data-label="Until">{i.validUntil ? <Expiry at={i.validUntil} now={now} /> : 'No expiry (standing access)'}</td>
                 </tr>
               ))}
             </tbody>

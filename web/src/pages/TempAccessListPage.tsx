@@ -75,7 +75,7 @@ function ActiveList() {
       )}
       {rows.length > 0 && (
         <div className="table-wrap">
-          <table aria-label="Active temp access">
+          <table aria-label="Active temp access" className="stack">
             <thead>
               <tr>
                 <th scope="col">Name</th>
@@ -92,11 +92,11 @@ function ActiveList() {
                   <th scope="row">
                     <Link to={`/settings/iam/temp-access/${g.id}`}>{g.name}</Link>
                   </th>
-                  <td>{roleLabel(g.role)}</td>
-                  <td><Names kind="pool" ids={g.agentPoolIds} /></td>
-                  <td><UserCount ids={g.userIds} grantName={g.name} /></td>
-                  <td><Expiry at={g.expiresAt} now={now} /></td>
-                  <td><Name kind="user" id={g.createdBy} /></td>
+                  <td data-label="Role">{roleLabel(g.role)}</td>
+                  <td data-label="Agent pools"><Names kind="pool" ids={g.agentPoolIds} /></td>
+                  <td data-label="Users"><UserCount ids={g.userIds} grantName={g.name} /></td>
+                  <td data-label="Expires"><Expiry at={g.expiresAt} now={now} /></td>
+                  <td data-label="Created by"><Name kind="user" id={g.createdBy} /></td>
                 </tr>
               ))}
             </tbody>
@@ -126,7 +126,7 @@ function HistoryList() {
       {data && data.items.length === 0 && <p className="empty">No expired or revoked temp access yet.</p>}
       {data && data.items.length > 0 && (
         <div className="table-wrap">
-          <table aria-label="Temp access history">
+          <table aria-label="Temp access history" className="stack">
             <thead>
               <tr>
                 <th scope="col">Name</th>
@@ -143,11 +143,11 @@ function HistoryList() {
                   <th scope="row">
                     <Link to={`/settings/iam/temp-access/${g.id}`}>{g.name}</Link>
                   </th>
-                  <td>{roleLabel(g.role)}</td>
-                  <td><Names kind="pool" ids={g.agentPoolIds} /></td>
-                  <td><UserCount ids={g.userIds} grantName={g.name} /></td>
-                  <td><Time at={endedAt(g)} /></td>
-                  <td>
+                  <td data-label="Role">{roleLabel(g.role)}</td>
+                  <td data-label="Agent pools"><Names kind="pool" ids={g.agentPoolIds} /></td>
+                  <td data-label="Users"><UserCount ids={g.userIds} grantName={g.name} /></td>
+                  <td data-label="Ended"><Time at={endedAt(g)} /></td>
+                  <td data-label="How">
                     {g.status === 'REVOKED' ? (
                       <>Deleted by <Name kind="user" id={g.revokedBy} /></>
                     ) : (
