@@ -359,6 +359,11 @@ describe('management portal', { concurrency: false }, () => {
     await screenshot(page, 'api-keys');
     const me = await fetch(`${server.base}/api/v1/me`, { headers: { Authorization: `Bearer ${key}` } });
     assert.equal(me.status, 200);
+    await page.getByRole('button', { name: 'Revoke nora laptop' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Yes, revoke' }).click();
+    await page.getByRole('table', { name: 'API keys' }).getByText('nora laptop').waitFor({ state: 'detached' });
+    const after = await fetch(`${server.base}/api/v1/me`, { headers: { Authorization: `Bearer ${key}` } });
+    assert.equal(after.status, 401, 'a revoked key stops working at once');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in to jitgate' }).waitFor();
     assert.deepEqual(nora.consoleErrors, []);
