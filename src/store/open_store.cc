@@ -3,18 +3,25 @@
 #include "store/store.h"
 
 namespace jitgate {
+namespace {
+
+Status BadUrl(std::string message) {
+  return Status(Code::kInvalidArgument, message, {FieldError{"db", message}});
+}
+
+}  // namespace
 
 Result<std::unique_ptr<Store>> OpenStore(const std::string& url) {
   constexpr std::string_view kSqlite = "sqlite:";
   if (url.starts_with(kSqlite)) {
     const std::string path = url.substr(kSqlite.size());
-    if (path.empty()) return Status::Invalid("db", "sqlite: needs a file path, e.g. sqlite:data/jitgate.db");
+    if (path.empty()) return BadUrl("sqlite: needs a file path, e.g. sqlite:data/jitgate.db");
     ASSIGN_OR_RETURN(auto store, SqliteStore::Open(path));
     return std::unique_ptr<Store>(std::move(store));
   }
   if (url.starts_with("postgres://") || url.starts_with("postgresql://"))
-    return Status::Invalid("db", "the PostgreSQL backend is not built yet; use sqlite:PATH");
-  return Status::Invalid("db", "unknown store URL; expected sqlite:PATH or postgres://...");
+    return BadUrl("PostgreSQL backend not built yet; use sqlite:PATH");
+  return BadUrl("unknown store URL; expected sqlite:PATH or postgres://...");
 }
 
 }  // namespace jitgate

@@ -19,6 +19,8 @@ namespace jitgate {
 // Maps an SQLite result code to a Status; `what` says what was being done.
 Status SqliteStatus(int rc, sqlite3* db, std::string_view what);
 
+// A borrowed cached statement: the connection owns it; destruction resets it for the next use.
+// Bind* return *this for chaining; indexes are 1-based, columns 0-based.
 class Stmt {
  public:
   explicit Stmt(sqlite3_stmt* s) : s_(s) {}
@@ -57,7 +59,8 @@ class Stmt {
 
   std::string Text(int col) const {
     auto p = sqlite3_column_text(s_, col);
-    return p ? std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(s_, col)) : std::string();
+    return p ? std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(s_, col))
+             : std::string();
   }
   std::optional<std::string> OptText(int col) const {
     if (sqlite3_column_type(s_, col) == SQLITE_NULL) return std::nullopt;
@@ -73,6 +76,7 @@ class Stmt {
   sqlite3_stmt* s_;
 };
 
+// One sqlite3 handle and its prepared-statement cache (hot statements are prepared once).
 class SqliteConnection {
  public:
   // Opens `path` (created if missing) and applies the durability pragmas (WAL, synchronous=FULL,

@@ -122,8 +122,9 @@ CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);
 }
 
 Status MigrateSqlite(SqliteConnection& c) {
-  RETURN_IF_ERROR(c.Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
-                         "applied_at INTEGER NOT NULL)"));
+  RETURN_IF_ERROR(
+      c.Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+             "applied_at INTEGER NOT NULL)"));
   for (const Migration& m : SqliteMigrations()) {
     // BEGIN IMMEDIATE takes the write lock first, so two processes opening a new file at once
     // cannot both apply the same migration.
@@ -131,13 +132,16 @@ Status MigrateSqlite(SqliteConnection& c) {
     Status st = [&]() -> Status {
       bool applied = false;
       {
-        ASSIGN_OR_RETURN(Stmt check, c.Prepare("SELECT 1 FROM schema_migrations WHERE version = ?"));
+        ASSIGN_OR_RETURN(Stmt check,
+                         c.Prepare("SELECT 1 FROM schema_migrations WHERE version = ?"));
         check.Bind(1, m.version);
         applied = check.Step() == SQLITE_ROW;
       }
       if (applied) return Status::Ok();
       RETURN_IF_ERROR(c.Exec(m.sql));
-      ASSIGN_OR_RETURN(Stmt record, c.Prepare("INSERT INTO schema_migrations(version, applied_at) VALUES (?, ?)"));
+      ASSIGN_OR_RETURN(
+          Stmt record,
+          c.Prepare("INSERT INTO schema_migrations(version, applied_at) VALUES (?, ?)"));
       const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
                               std::chrono::system_clock::now().time_since_epoch())
                               .count();

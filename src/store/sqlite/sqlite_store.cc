@@ -1,12 +1,27 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include <exception>
+
 #include "store/sqlite/sqlite_migrations.h"
 #include "store/sqlite/sqlite_tx.h"
 
 namespace jitgate {
 namespace {
 constexpr size_t kMaxIdleReaders = 16;
+
+// Runs fn, turning an escaping exception into kInternal so the transaction is always ended
+// (an exception must not leave the shared writer inside an open transaction).
+template <typename Tx>
+Status RunGuarded(const std::function<Status(Tx&)>& fn, Tx& tx) {
+  try {
+    return fn(tx);
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("exception inside a store transaction: ") + e.what());
+  } catch (...) {
+    return Status::Internal("exception inside a store transaction");
+  }
 }
+}  // namespace
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
   std::unique_ptr<SqliteStore> store(new SqliteStore(path));
@@ -36,7 +51,8 @@ Status SqliteStore::Read(const std::function<Status(ReadTx&)>& fn) {
   ASSIGN_OR_RETURN(auto c, TakeReader());
   RETURN_IF_ERROR(c->Exec("BEGIN"));
   SqliteTx tx(*c);
-  Status st = fn(tx);
+  ReadTx& rtx = tx;
+  Status st = RunGuarded<ReadTx>(fn, rtx);
   Status end = c->Exec(st.ok() ? "COMMIT" : "ROLLBACK");
   if (end.ok()) ReturnReader(std::move(c));
   return st.ok() ? end : st;
@@ -46,7 +62,8 @@ Status SqliteStore::Write(const std::function<Status(WriteTx&)>& fn) {
   std::lock_guard lock(write_mu_);
   RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE"));
   SqliteTx tx(*writer_);
-  Status st = fn(tx);
+  WriteTx& wtx = tx;
+  Status st = RunGuarded<WriteTx>(fn, wtx);
   if (!st.ok()) {
     (void)writer_->Exec("ROLLBACK");
     return st;

@@ -7,11 +7,13 @@
 namespace jitgate {
 namespace {
 
-constexpr const char* kUserCols = "id, email, name, role_manager, disabled, created_at, password_hash";
+constexpr const char* kUserCols =
+    "id, email, name, role_manager, disabled, created_at, password_hash";
 constexpr const char* kGrantCols =
     "id, name, role, reason, status, created_at, created_by, expires_at, revoked_at, revoked_by";
 constexpr const char* kKeyCols =
-    "id, label, prefix, user_id, scopes, created_at, expires_at, last_used_at, revoked_at, key_hash";
+    "id, label, prefix, user_id, scopes, created_at, expires_at, last_used_at, revoked_at, "
+    "key_hash";
 constexpr const char* kAuditCols = "seq, at, actor_id, actor_type, type, target_id, details, hash";
 
 std::string Lower(std::string s) {
@@ -42,8 +44,9 @@ Grant ReadGrant(const Stmt& s) {
   g.role = ParseRole(s.Text(2)).value_or(Role::kStandard);
   g.reason = s.Text(3);
   const std::string status = s.Text(4);
-  g.status = status == "REVOKED" ? GrantStatus::kRevoked : status == "EXPIRED" ? GrantStatus::kExpired
-                                                                               : GrantStatus::kActive;
+  g.status = status == "REVOKED"   ? GrantStatus::kRevoked
+             : status == "EXPIRED" ? GrantStatus::kExpired
+                                   : GrantStatus::kActive;
   g.created_at = s.Int(5);
   g.created_by = s.Text(6);
   g.expires_at = s.Int(7);
@@ -136,8 +139,10 @@ struct Where {
   void Bind(Stmt& s, int first = 1) const {
     int i = first;
     for (const auto& a : args) {
-      if (std::holds_alternative<std::string>(a)) s.Bind(i++, std::get<std::string>(a));
-      else s.Bind(i++, std::get<int64_t>(a));
+      if (std::holds_alternative<std::string>(a))
+        s.Bind(i++, std::get<std::string>(a));
+      else
+        s.Bind(i++, std::get<int64_t>(a));
     }
   }
 };
@@ -147,13 +152,15 @@ struct Where {
 // ---- users ----
 
 Result<User> SqliteTx::GetUser(const std::string& id) {
-  ASSIGN_OR_RETURN(Stmt s, c_.Prepare(std::string("SELECT ") + kUserCols + " FROM users WHERE id = ?"));
+  ASSIGN_OR_RETURN(Stmt s,
+                   c_.Prepare(std::string("SELECT ") + kUserCols + " FROM users WHERE id = ?"));
   s.Bind(1, id);
   return One<User>(c_, s, "no such user", ReadUser);
 }
 
 Result<User> SqliteTx::GetUserByEmail(const std::string& email) {
-  ASSIGN_OR_RETURN(Stmt s, c_.Prepare(std::string("SELECT ") + kUserCols + " FROM users WHERE email = ?"));
+  ASSIGN_OR_RETURN(Stmt s,
+                   c_.Prepare(std::string("SELECT ") + kUserCols + " FROM users WHERE email = ?"));
   s.Bind(1, Lower(email));
   return One<User>(c_, s, "no such user", ReadUser);
 }
@@ -171,33 +178,45 @@ Result<Page<User>> SqliteTx::ListUsers(const UserQuery& q) {
   ASSIGN_OR_RETURN(Stmt s, c_.Prepare(std::string("SELECT ") + kUserCols + " FROM users" + w.sql +
                                       " ORDER BY email LIMIT ? OFFSET ?"));
   w.Bind(s);
-  s.Bind(static_cast<int>(w.args.size()) + 1, q.limit).Bind(static_cast<int>(w.args.size()) + 2, q.offset);
+  s.Bind(static_cast<int>(w.args.size()) + 1, q.limit)
+      .Bind(static_cast<int>(w.args.size()) + 2, q.offset);
   RETURN_IF_ERROR(All(c_, s, page.items, ReadUser));
   return page;
 }
 
 Result<int64_t> SqliteTx::CountEnabledRoleManagers() {
-  ASSIGN_OR_RETURN(Stmt s, c_.Prepare("SELECT COUNT(*) FROM users WHERE role_manager = 1 AND disabled = 0"));
+  ASSIGN_OR_RETURN(
+      Stmt s, c_.Prepare("SELECT COUNT(*) FROM users WHERE role_manager = 1 AND disabled = 0"));
   return Scalar(c_, s);
 }
 
 Status SqliteTx::InsertUser(const User& u) {
-  ASSIGN_OR_RETURN(Stmt s, c_.Prepare("INSERT INTO users (id, email, name, role_manager, disabled, created_at, "
-                                      "password_hash) VALUES (?, ?, ?, ?, ?, ?, ?)"));
-  s.Bind(1, u.id).Bind(2, Lower(u.email)).Bind(3, u.name).Bind(4, u.role_manager).Bind(5, u.disabled);
+  ASSIGN_OR_RETURN(
+      Stmt s, c_.Prepare("INSERT INTO users (id, email, name, role_manager, disabled, created_at, "
+                         "password_hash) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  s.Bind(1, u.id)
+      .Bind(2, Lower(u.email))
+      .Bind(3, u.name)
+      .Bind(4, u.role_manager)
+      .Bind(5, u.disabled);
   s.Bind(6, u.created_at).Bind(7, u.password_hash);
   Status st = c_.Run(s, "insert user");
-  if (st.code() == Code::kConflict) return Status::Conflict("a user with this email already exists");
+  if (st.code() == Code::kConflict) return Status::Conflict("email already in use");
   return st;
 }
 
 Status SqliteTx::UpdateUser(const User& u) {
-  ASSIGN_OR_RETURN(Stmt s, c_.Prepare("UPDATE users SET email = ?, name = ?, role_manager = ?, disabled = ?, "
-                                      "password_hash = ? WHERE id = ?"));
-  s.Bind(1, Lower(u.email)).Bind(2, u.name).Bind(3, u.role_manager).Bind(4, u.disabled).Bind(5, u.password_hash);
+  ASSIGN_OR_RETURN(
+      Stmt s, c_.Prepare("UPDATE users SET email = ?, name = ?, role_manager = ?, disabled = ?, "
+                         "password_hash = ? WHERE id = ?"));
+  s.Bind(1, Lower(u.email))
+      .Bind(2, u.name)
+      .Bind(3, u.role_manager)
+      .Bind(4, u.disabled)
+      .Bind(5, u.password_hash);
   s.Bind(6, u.id);
   Status st = c_.Run(s, "update user");
-  if (st.code() == Code::kConflict) return Status::Conflict("a user with this email already exists");
+  if (st.code() == Code::kConflict) return Status::Conflict("email already in use");
   RETURN_IF_ERROR(st);
   return ExpectChanged("no such user");
 }
@@ -218,13 +237,16 @@ Status SqliteTx::ExpectChanged(const char* what) {
 // ---- agent pools ----
 
 Result<AgentPool> SqliteTx::GetPool(const std::string& id) {
-  ASSIGN_OR_RETURN(Stmt s, c_.Prepare("SELECT id, name, description, created_at FROM agent_pools WHERE id = ?"));
+  ASSIGN_OR_RETURN(
+      Stmt s, c_.Prepare("SELECT id, name, description, created_at FROM agent_pools WHERE id = ?"));
   s.Bind(1, id);
   return One<AgentPool>(c_, s, "no such agent pool", ReadPool);
 }
 
 Result<AgentPool> SqliteTx::GetPoolByName(const std::string& name) {
-  ASSIGN_OR_RETURN(Stmt s, c_.Prepare("SELECT id, name, description, created_at FROM agent_pools WHERE name = ?"));
+  ASSIGN_OR_RETURN(
+      Stmt s,
+      c_.Prepare("SELECT id, name, description, created_at FROM agent_pools WHERE name = ?"));
   s.Bind(1, name);
   return One<AgentPool>(c_, s, "no such agent pool", ReadPool);
 }
@@ -239,27 +261,32 @@ Result<Page<AgentPool>> SqliteTx::ListPools(const PoolQuery& q) {
   ASSIGN_OR_RETURN(Stmt count, c_.Prepare("SELECT COUNT(*) FROM agent_pools" + w.sql));
   w.Bind(count);
   ASSIGN_OR_RETURN(page.total, Scalar(c_, count));
-  ASSIGN_OR_RETURN(Stmt s, c_.Prepare("SELECT id, name, description, created_at FROM agent_pools" + w.sql +
-                                      " ORDER BY name, id LIMIT ? OFFSET ?"));
+  ASSIGN_OR_RETURN(Stmt s, c_.Prepare("SELECT id, name, description, created_at FROM agent_pools" +
+                                      w.sql + " ORDER BY lower(name), name, id LIMIT ? OFFSET ?"));
   w.Bind(s);
-  s.Bind(static_cast<int>(w.args.size()) + 1, q.limit).Bind(static_cast<int>(w.args.size()) + 2, q.offset);
+  s.Bind(static_cast<int>(w.args.size()) + 1, q.limit)
+      .Bind(static_cast<int>(w.args.size()) + 2, q.offset);
   RETURN_IF_ERROR(All(c_, s, page.items, ReadPool));
   return page;
 }
 
 Status SqliteTx::InsertPool(const AgentPool& p) {
-  ASSIGN_OR_RETURN(Stmt s, c_.Prepare("INSERT INTO agent_pools (id, name, description, created_at) VALUES (?, ?, ?, ?)"));
+  ASSIGN_OR_RETURN(
+      Stmt s,
+      c_.Prepare(
+          "INSERT INTO agent_pools (id, name, description, created_at) VALUES (?, ?, ?, ?)"));
   s.Bind(1, p.id).Bind(2, p.name).Bind(3, p.description).Bind(4, p.created_at);
   Status st = c_.Run(s, "insert agent pool");
-  if (st.code() == Code::kConflict) return Status::Conflict("an agent pool with this name already exists");
+  if (st.code() == Code::kConflict) return Status::Conflict("agent pool name already in use");
   return st;
 }
 
 Status SqliteTx::UpdatePool(const AgentPool& p) {
-  ASSIGN_OR_RETURN(Stmt s, c_.Prepare("UPDATE agent_pools SET name = ?, description = ? WHERE id = ?"));
+  ASSIGN_OR_RETURN(Stmt s,
+                   c_.Prepare("UPDATE agent_pools SET name = ?, description = ? WHERE id = ?"));
   s.Bind(1, p.name).Bind(2, p.description).Bind(3, p.id);
   Status st = c_.Run(s, "update agent pool");
-  if (st.code() == Code::kConflict) return Status::Conflict("an agent pool with this name already exists");
+  if (st.code() == Code::kConflict) return Status::Conflict("agent pool name already in use");
   RETURN_IF_ERROR(st);
   return ExpectChanged("no such agent pool");
 }
@@ -276,10 +303,14 @@ Status SqliteTx::DeletePool(const std::string& id) {
 Status SqliteTx::LoadGroupMembers(Group& g) {
   g.member_ids.clear();
   g.pool_access.clear();
-  ASSIGN_OR_RETURN(Stmt m, c_.Prepare("SELECT user_id FROM group_members WHERE group_id = ? ORDER BY position"));
+  ASSIGN_OR_RETURN(
+      Stmt m, c_.Prepare("SELECT user_id FROM group_members WHERE group_id = ? ORDER BY position"));
   m.Bind(1, g.id);
   RETURN_IF_ERROR(All(c_, m, g.member_ids, [](const Stmt& s) { return s.Text(0); }));
-  ASSIGN_OR_RETURN(Stmt a, c_.Prepare("SELECT pool_id, role FROM group_pool_access WHERE group_id = ? ORDER BY position"));
+  ASSIGN_OR_RETURN(
+      Stmt a,
+      c_.Prepare(
+          "SELECT pool_id, role FROM group_pool_access WHERE group_id = ? ORDER BY position"));
   a.Bind(1, g.id);
   return All(c_, a, g.pool_access, [](const Stmt& s) {
     return PoolAccess{s.Text(0), ParseRole(s.Text(1)).value_or(Role::kStandard)};
@@ -287,7 +318,8 @@ Status SqliteTx::LoadGroupMembers(Group& g) {
 }
 
 Result<Group> SqliteTx::GetGroup(const std::string& id) {
-  ASSIGN_OR_RETURN(Stmt s, c_.Prepare("SELECT id, name, created_at FROM access_groups WHERE id = ?"));
+  ASSIGN_OR_RETURN(Stmt s,
+                   c_.Prepare("SELECT id, name, created_at FROM access_groups WHERE id = ?"));
   s.Bind(1, id);
   ASSIGN_OR_RETURN(Group g, (One<Group>(c_, s, "no such group", [](const Stmt& r) {
                      Group g;
@@ -305,7 +337,8 @@ Result<Page<Group>> SqliteTx::ListGroups(const GroupQuery& q) {
   ASSIGN_OR_RETURN(Stmt count, c_.Prepare("SELECT COUNT(*) FROM access_groups"));
   ASSIGN_OR_RETURN(page.total, Scalar(c_, count));
   {
-    ASSIGN_OR_RETURN(Stmt s, c_.Prepare("SELECT id, name, created_at FROM access_groups ORDER BY name, id LIMIT ? OFFSET ?"));
+    ASSIGN_OR_RETURN(Stmt s, c_.Prepare("SELECT id, name, created_at FROM access_groups ORDER BY "
+                                        "lower(name), name, id LIMIT ? OFFSET ?"));
     s.Bind(1, q.limit).Bind(2, q.offset);
     RETURN_IF_ERROR(All(c_, s, page.items, [](const Stmt& r) {
       Group g;
@@ -327,16 +360,22 @@ Status SqliteTx::WriteGroupMembers(const Group& g) {
   da.Bind(1, g.id);
   RETURN_IF_ERROR(c_.Run(da, "clear group access"));
   for (size_t i = 0; i < g.member_ids.size(); ++i) {
-    ASSIGN_OR_RETURN(Stmt s, c_.Prepare("INSERT INTO group_members (group_id, user_id, position) VALUES (?, ?, ?)"));
+    ASSIGN_OR_RETURN(
+        Stmt s,
+        c_.Prepare("INSERT INTO group_members (group_id, user_id, position) VALUES (?, ?, ?)"));
     s.Bind(1, g.id).Bind(2, g.member_ids[i]).Bind(3, static_cast<int64_t>(i));
     Status st = c_.Run(s, "insert group member");
-    if (st.code() == Code::kConflict) return Status::Conflict("unknown or repeated group member " + g.member_ids[i]);
+    if (st.code() == Code::kConflict)
+      return Status::Conflict("unknown or repeated group member " + g.member_ids[i]);
     RETURN_IF_ERROR(st);
   }
   for (size_t i = 0; i < g.pool_access.size(); ++i) {
-    ASSIGN_OR_RETURN(Stmt s, c_.Prepare("INSERT INTO group_pool_access (group_id, pool_id, role, position) "
-                                        "VALUES (?, ?, ?, ?)"));
-    s.Bind(1, g.id).Bind(2, g.pool_access[i].agent_pool_id).Bind(3, RoleName(g.pool_access[i].role));
+    ASSIGN_OR_RETURN(Stmt s,
+                     c_.Prepare("INSERT INTO group_pool_access (group_id, pool_id, role, position) "
+                                "VALUES (?, ?, ?, ?)"));
+    s.Bind(1, g.id)
+        .Bind(2, g.pool_access[i].agent_pool_id)
+        .Bind(3, RoleName(g.pool_access[i].role));
     s.Bind(4, static_cast<int64_t>(i));
     Status st = c_.Run(s, "insert group access");
     if (st.code() == Code::kConflict)
@@ -347,7 +386,8 @@ Status SqliteTx::WriteGroupMembers(const Group& g) {
 }
 
 Status SqliteTx::InsertGroup(const Group& g) {
-  ASSIGN_OR_RETURN(Stmt s, c_.Prepare("INSERT INTO access_groups (id, name, created_at) VALUES (?, ?, ?)"));
+  ASSIGN_OR_RETURN(Stmt s,
+                   c_.Prepare("INSERT INTO access_groups (id, name, created_at) VALUES (?, ?, ?)"));
   s.Bind(1, g.id).Bind(2, g.name).Bind(3, g.created_at);
   RETURN_IF_ERROR(c_.Run(s, "insert group"));
   return WriteGroupMembers(g);
@@ -373,16 +413,19 @@ Status SqliteTx::DeleteGroup(const std::string& id) {
 Status SqliteTx::LoadGrantMembers(Grant& g) {
   g.user_ids.clear();
   g.agent_pool_ids.clear();
-  ASSIGN_OR_RETURN(Stmt u, c_.Prepare("SELECT user_id FROM grant_users WHERE grant_id = ? ORDER BY position"));
+  ASSIGN_OR_RETURN(
+      Stmt u, c_.Prepare("SELECT user_id FROM grant_users WHERE grant_id = ? ORDER BY position"));
   u.Bind(1, g.id);
   RETURN_IF_ERROR(All(c_, u, g.user_ids, [](const Stmt& s) { return s.Text(0); }));
-  ASSIGN_OR_RETURN(Stmt p, c_.Prepare("SELECT pool_id FROM grant_pools WHERE grant_id = ? ORDER BY position"));
+  ASSIGN_OR_RETURN(
+      Stmt p, c_.Prepare("SELECT pool_id FROM grant_pools WHERE grant_id = ? ORDER BY position"));
   p.Bind(1, g.id);
   return All(c_, p, g.agent_pool_ids, [](const Stmt& s) { return s.Text(0); });
 }
 
 Result<Grant> SqliteTx::GetGrant(const std::string& id) {
-  ASSIGN_OR_RETURN(Stmt s, c_.Prepare(std::string("SELECT ") + kGrantCols + " FROM grants WHERE id = ?"));
+  ASSIGN_OR_RETURN(Stmt s,
+                   c_.Prepare(std::string("SELECT ") + kGrantCols + " FROM grants WHERE id = ?"));
   s.Bind(1, id);
   ASSIGN_OR_RETURN(Grant g, One<Grant>(c_, s, "no such grant", ReadGrant));
   RETURN_IF_ERROR(LoadGrantMembers(g));
@@ -419,10 +462,12 @@ Result<Page<Grant>> SqliteTx::ListGrants(const GrantQuery& q) {
   w.Bind(count);
   ASSIGN_OR_RETURN(page.total, Scalar(c_, count));
   {
-    ASSIGN_OR_RETURN(Stmt s, c_.Prepare(std::string("SELECT ") + kGrantCols + " FROM grants" + w.sql +
-                                        " ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?"));
+    ASSIGN_OR_RETURN(Stmt s,
+                     c_.Prepare(std::string("SELECT ") + kGrantCols + " FROM grants" + w.sql +
+                                " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"));
     w.Bind(s);
-    s.Bind(static_cast<int>(w.args.size()) + 1, q.limit).Bind(static_cast<int>(w.args.size()) + 2, q.offset);
+    s.Bind(static_cast<int>(w.args.size()) + 1, q.limit)
+        .Bind(static_cast<int>(w.args.size()) + 2, q.offset);
     RETURN_IF_ERROR(All(c_, s, page.items, ReadGrant));
   }
   for (auto& g : page.items) RETURN_IF_ERROR(LoadGrantMembers(g));
@@ -430,22 +475,25 @@ Result<Page<Grant>> SqliteTx::ListGrants(const GrantQuery& q) {
 }
 
 Result<int64_t> SqliteTx::CountActiveGrants(Millis now) {
-  ASSIGN_OR_RETURN(Stmt s, c_.Prepare("SELECT COUNT(*) FROM grants WHERE status = 'ACTIVE' AND expires_at > ?"));
+  ASSIGN_OR_RETURN(
+      Stmt s, c_.Prepare("SELECT COUNT(*) FROM grants WHERE status = 'ACTIVE' AND expires_at > ?"));
   s.Bind(1, now);
   return Scalar(c_, s);
 }
 
 Result<bool> SqliteTx::UserInActiveGrant(const std::string& user_id, Millis now) {
-  ASSIGN_OR_RETURN(Stmt s, c_.Prepare("SELECT COUNT(*) FROM grant_users gu JOIN grants g ON g.id = gu.grant_id "
-                                      "WHERE gu.user_id = ? AND g.status = 'ACTIVE' AND g.expires_at > ?"));
+  ASSIGN_OR_RETURN(
+      Stmt s, c_.Prepare("SELECT COUNT(*) FROM grant_users gu JOIN grants g ON g.id = gu.grant_id "
+                         "WHERE gu.user_id = ? AND g.status = 'ACTIVE' AND g.expires_at > ?"));
   s.Bind(1, user_id).Bind(2, now);
   ASSIGN_OR_RETURN(int64_t n, Scalar(c_, s));
   return n > 0;
 }
 
 Result<bool> SqliteTx::PoolInActiveGrant(const std::string& pool_id, Millis now) {
-  ASSIGN_OR_RETURN(Stmt s, c_.Prepare("SELECT COUNT(*) FROM grant_pools gp JOIN grants g ON g.id = gp.grant_id "
-                                      "WHERE gp.pool_id = ? AND g.status = 'ACTIVE' AND g.expires_at > ?"));
+  ASSIGN_OR_RETURN(
+      Stmt s, c_.Prepare("SELECT COUNT(*) FROM grant_pools gp JOIN grants g ON g.id = gp.grant_id "
+                         "WHERE gp.pool_id = ? AND g.status = 'ACTIVE' AND g.expires_at > ?"));
   s.Bind(1, pool_id).Bind(2, now);
   ASSIGN_OR_RETURN(int64_t n, Scalar(c_, s));
   return n > 0;
@@ -465,25 +513,40 @@ Result<std::vector<Grant>> SqliteTx::ListExpiredButActive(Millis now, int64_t li
 }
 
 Result<std::optional<Millis>> SqliteTx::NextActiveExpiry() {
-  ASSIGN_OR_RETURN(Stmt s, c_.Prepare("SELECT MIN(expires_at) FROM grants WHERE status = 'ACTIVE'"));
+  ASSIGN_OR_RETURN(Stmt s,
+                   c_.Prepare("SELECT MIN(expires_at) FROM grants WHERE status = 'ACTIVE'"));
   const int rc = s.Step();
   if (rc != SQLITE_ROW) return SqliteStatus(rc, c_.db(), "next expiry");
   return s.OptInt(0);
 }
 
 Status SqliteTx::InsertGrant(const Grant& g) {
-  ASSIGN_OR_RETURN(Stmt s, c_.Prepare("INSERT INTO grants (id, name, role, reason, status, created_at, created_by, "
-                                      "expires_at, revoked_at, revoked_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  s.Bind(1, g.id).Bind(2, g.name).Bind(3, RoleName(g.role)).Bind(4, g.reason).Bind(5, GrantStatusName(g.status));
-  s.Bind(6, g.created_at).Bind(7, g.created_by).Bind(8, g.expires_at).Bind(9, g.revoked_at).Bind(10, g.revoked_by);
+  ASSIGN_OR_RETURN(
+      Stmt s,
+      c_.Prepare("INSERT INTO grants (id, name, role, reason, status, created_at, created_by, "
+                 "expires_at, revoked_at, revoked_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  s.Bind(1, g.id)
+      .Bind(2, g.name)
+      .Bind(3, RoleName(g.role))
+      .Bind(4, g.reason)
+      .Bind(5, GrantStatusName(g.status));
+  s.Bind(6, g.created_at)
+      .Bind(7, g.created_by)
+      .Bind(8, g.expires_at)
+      .Bind(9, g.revoked_at)
+      .Bind(10, g.revoked_by);
   RETURN_IF_ERROR(c_.Run(s, "insert grant"));
   for (size_t i = 0; i < g.user_ids.size(); ++i) {
-    ASSIGN_OR_RETURN(Stmt u, c_.Prepare("INSERT INTO grant_users (grant_id, user_id, position) VALUES (?, ?, ?)"));
+    ASSIGN_OR_RETURN(
+        Stmt u,
+        c_.Prepare("INSERT INTO grant_users (grant_id, user_id, position) VALUES (?, ?, ?)"));
     u.Bind(1, g.id).Bind(2, g.user_ids[i]).Bind(3, static_cast<int64_t>(i));
     RETURN_IF_ERROR(c_.Run(u, "insert grant user"));
   }
   for (size_t i = 0; i < g.agent_pool_ids.size(); ++i) {
-    ASSIGN_OR_RETURN(Stmt p, c_.Prepare("INSERT INTO grant_pools (grant_id, pool_id, position) VALUES (?, ?, ?)"));
+    ASSIGN_OR_RETURN(
+        Stmt p,
+        c_.Prepare("INSERT INTO grant_pools (grant_id, pool_id, position) VALUES (?, ?, ?)"));
     p.Bind(1, g.id).Bind(2, g.agent_pool_ids[i]).Bind(3, static_cast<int64_t>(i));
     RETURN_IF_ERROR(c_.Run(p, "insert grant pool"));
   }
@@ -491,7 +554,10 @@ Status SqliteTx::InsertGrant(const Grant& g) {
 }
 
 Status SqliteTx::MarkGrantRevoked(const std::string& id, Millis at, const std::string& by) {
-  ASSIGN_OR_RETURN(Stmt s, c_.Prepare("UPDATE grants SET status = 'REVOKED', revoked_at = ?, revoked_by = ? WHERE id = ?"));
+  ASSIGN_OR_RETURN(
+      Stmt s,
+      c_.Prepare(
+          "UPDATE grants SET status = 'REVOKED', revoked_at = ?, revoked_by = ? WHERE id = ?"));
   s.Bind(1, at).Bind(2, by).Bind(3, id);
   RETURN_IF_ERROR(c_.Run(s, "revoke grant"));
   return ExpectChanged("no such grant");
@@ -507,43 +573,58 @@ Status SqliteTx::MarkGrantExpired(const std::string& id) {
 // ---- API keys ----
 
 Result<ApiKey> SqliteTx::GetApiKey(const std::string& id) {
-  ASSIGN_OR_RETURN(Stmt s, c_.Prepare(std::string("SELECT ") + kKeyCols + " FROM api_keys WHERE id = ?"));
+  ASSIGN_OR_RETURN(Stmt s,
+                   c_.Prepare(std::string("SELECT ") + kKeyCols + " FROM api_keys WHERE id = ?"));
   s.Bind(1, id);
   return One<ApiKey>(c_, s, "no such API key", ReadKey);
 }
 
 Result<ApiKey> SqliteTx::GetApiKeyByPrefix(const std::string& prefix) {
-  ASSIGN_OR_RETURN(Stmt s, c_.Prepare(std::string("SELECT ") + kKeyCols + " FROM api_keys WHERE prefix = ?"));
+  ASSIGN_OR_RETURN(
+      Stmt s, c_.Prepare(std::string("SELECT ") + kKeyCols + " FROM api_keys WHERE prefix = ?"));
   s.Bind(1, prefix);
   return One<ApiKey>(c_, s, "no such API key", ReadKey);
 }
 
 Result<Page<ApiKey>> SqliteTx::ListApiKeys(const ApiKeyQuery& q) {
   Page<ApiKey> page;
-  ASSIGN_OR_RETURN(Stmt count, c_.Prepare("SELECT COUNT(*) FROM api_keys WHERE user_id = ? AND revoked_at IS NULL"));
+  ASSIGN_OR_RETURN(
+      Stmt count,
+      c_.Prepare("SELECT COUNT(*) FROM api_keys WHERE user_id = ? AND revoked_at IS NULL"));
   count.Bind(1, q.user_id);
   ASSIGN_OR_RETURN(page.total, Scalar(c_, count));
   ASSIGN_OR_RETURN(Stmt s, c_.Prepare(std::string("SELECT ") + kKeyCols +
                                       " FROM api_keys WHERE user_id = ? AND revoked_at IS NULL "
-                                      "ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?"));
+                                      "ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"));
   s.Bind(1, q.user_id).Bind(2, q.limit).Bind(3, q.offset);
   RETURN_IF_ERROR(All(c_, s, page.items, ReadKey));
   return page;
 }
 
 Status SqliteTx::InsertApiKey(const ApiKey& k) {
-  ASSIGN_OR_RETURN(Stmt s, c_.Prepare("INSERT INTO api_keys (id, label, prefix, user_id, scopes, created_at, "
-                                      "expires_at, last_used_at, revoked_at, key_hash) "
-                                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  s.Bind(1, k.id).Bind(2, k.label).Bind(3, k.prefix).Bind(4, k.user_id).Bind(5, JoinScopes(k.scopes));
-  s.Bind(6, k.created_at).Bind(7, k.expires_at).Bind(8, k.last_used_at).Bind(9, k.revoked_at).Bind(10, k.key_hash);
+  ASSIGN_OR_RETURN(
+      Stmt s, c_.Prepare("INSERT INTO api_keys (id, label, prefix, user_id, scopes, created_at, "
+                         "expires_at, last_used_at, revoked_at, key_hash) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  s.Bind(1, k.id)
+      .Bind(2, k.label)
+      .Bind(3, k.prefix)
+      .Bind(4, k.user_id)
+      .Bind(5, JoinScopes(k.scopes));
+  s.Bind(6, k.created_at)
+      .Bind(7, k.expires_at)
+      .Bind(8, k.last_used_at)
+      .Bind(9, k.revoked_at)
+      .Bind(10, k.key_hash);
   Status st = c_.Run(s, "insert API key");
-  if (st.code() == Code::kConflict) return Status::Conflict("API key prefix collision or unknown user");
+  if (st.code() == Code::kConflict)
+    return Status::Conflict("API key prefix already in use or unknown user");
   return st;
 }
 
 Status SqliteTx::MarkApiKeyRevoked(const std::string& id, Millis at) {
-  ASSIGN_OR_RETURN(Stmt s, c_.Prepare("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"));
+  ASSIGN_OR_RETURN(
+      Stmt s, c_.Prepare("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"));
   s.Bind(1, at).Bind(2, id);
   RETURN_IF_ERROR(c_.Run(s, "revoke API key"));
   return ExpectChanged("no such API key");
@@ -559,8 +640,10 @@ Status SqliteTx::TouchApiKey(const std::string& id, Millis at) {
 // ---- sessions ----
 
 Result<Session> SqliteTx::GetSession(const std::string& token_hash) {
-  ASSIGN_OR_RETURN(Stmt s, c_.Prepare("SELECT token_hash, csrf_hash, user_id, created_at, last_seen_at, expires_at "
-                                      "FROM sessions WHERE token_hash = ?"));
+  ASSIGN_OR_RETURN(
+      Stmt s,
+      c_.Prepare("SELECT token_hash, csrf_hash, user_id, created_at, last_seen_at, expires_at "
+                 "FROM sessions WHERE token_hash = ?"));
   s.Bind(1, token_hash);
   return One<Session>(c_, s, "no such session", [](const Stmt& r) {
     return Session{r.Text(0), r.Text(1), r.Text(2), r.Int(3), r.Int(4), r.Int(5)};
@@ -568,9 +651,14 @@ Result<Session> SqliteTx::GetSession(const std::string& token_hash) {
 }
 
 Status SqliteTx::InsertSession(const Session& x) {
-  ASSIGN_OR_RETURN(Stmt s, c_.Prepare("INSERT INTO sessions (token_hash, csrf_hash, user_id, created_at, "
-                                      "last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)"));
-  s.Bind(1, x.token_hash).Bind(2, x.csrf_hash).Bind(3, x.user_id).Bind(4, x.created_at).Bind(5, x.last_seen_at);
+  ASSIGN_OR_RETURN(Stmt s,
+                   c_.Prepare("INSERT INTO sessions (token_hash, csrf_hash, user_id, created_at, "
+                              "last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)"));
+  s.Bind(1, x.token_hash)
+      .Bind(2, x.csrf_hash)
+      .Bind(3, x.user_id)
+      .Bind(4, x.created_at)
+      .Bind(5, x.last_seen_at);
   s.Bind(6, x.expires_at);
   return c_.Run(s, "insert session");
 }
@@ -630,16 +718,18 @@ Result<Page<AuditEvent>> SqliteTx::ListAudit(const AuditQuery& q) {
   ASSIGN_OR_RETURN(Stmt count, c_.Prepare("SELECT COUNT(*) FROM audit_events" + w.sql));
   w.Bind(count);
   ASSIGN_OR_RETURN(page.total, Scalar(c_, count));
-  ASSIGN_OR_RETURN(Stmt s, c_.Prepare(std::string("SELECT ") + kAuditCols + " FROM audit_events" + w.sql +
-                                      " ORDER BY seq LIMIT ? OFFSET ?"));
+  ASSIGN_OR_RETURN(Stmt s, c_.Prepare(std::string("SELECT ") + kAuditCols + " FROM audit_events" +
+                                      w.sql + " ORDER BY seq LIMIT ? OFFSET ?"));
   w.Bind(s);
-  s.Bind(static_cast<int>(w.args.size()) + 1, q.limit).Bind(static_cast<int>(w.args.size()) + 2, q.offset);
+  s.Bind(static_cast<int>(w.args.size()) + 1, q.limit)
+      .Bind(static_cast<int>(w.args.size()) + 2, q.offset);
   RETURN_IF_ERROR(All(c_, s, page.items, ReadAudit));
   return page;
 }
 
 Status SqliteTx::ForEachAudit(int64_t after_seq, const std::function<bool(const AuditEvent&)>& fn) {
-  ASSIGN_OR_RETURN(Stmt s, c_.Prepare(std::string("SELECT ") + kAuditCols + " FROM audit_events WHERE seq > ? ORDER BY seq"));
+  ASSIGN_OR_RETURN(Stmt s, c_.Prepare(std::string("SELECT ") + kAuditCols +
+                                      " FROM audit_events WHERE seq > ? ORDER BY seq"));
   s.Bind(1, after_seq);
   for (;;) {
     const int rc = s.Step();
@@ -653,7 +743,8 @@ Status SqliteTx::AppendAudit(AuditEvent& ev) {
   std::string prev = kAuditGenesisHash;
   ev.seq = 1;
   {
-    ASSIGN_OR_RETURN(Stmt last, c_.Prepare("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1"));
+    ASSIGN_OR_RETURN(Stmt last,
+                     c_.Prepare("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1"));
     const int rc = last.Step();
     if (rc == SQLITE_ROW) {
       ev.seq = last.Int(0) + 1;
@@ -663,18 +754,27 @@ Status SqliteTx::AppendAudit(AuditEvent& ev) {
     }
   }
   ev.hash = AuditChainHash(prev, ev);
-  ASSIGN_OR_RETURN(Stmt s, c_.Prepare("INSERT INTO audit_events (seq, at, actor_id, actor_type, type, target_id, "
-                                      "details, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-  s.Bind(1, ev.seq).Bind(2, ev.at).Bind(3, ev.actor_id).Bind(4, ActorTypeName(ev.actor_type)).Bind(5, ev.type);
+  ASSIGN_OR_RETURN(
+      Stmt s,
+      c_.Prepare("INSERT INTO audit_events (seq, at, actor_id, actor_type, type, target_id, "
+                 "details, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+  s.Bind(1, ev.seq)
+      .Bind(2, ev.at)
+      .Bind(3, ev.actor_id)
+      .Bind(4, ActorTypeName(ev.actor_type))
+      .Bind(5, ev.type);
   s.Bind(6, ev.target_id).Bind(7, ev.details_json).Bind(8, ev.hash);
   return c_.Run(s, "append audit event");
 }
 
 // ---- idempotency ----
 
-Result<IdempotencyRecord> SqliteTx::GetIdempotency(const std::string& caller_id, const std::string& key) {
-  ASSIGN_OR_RETURN(Stmt s, c_.Prepare("SELECT caller_id, key, request_hash, resource_type, resource_id, created_at "
-                                      "FROM idempotency_keys WHERE caller_id = ? AND key = ?"));
+Result<IdempotencyRecord> SqliteTx::GetIdempotency(const std::string& caller_id,
+                                                   const std::string& key) {
+  ASSIGN_OR_RETURN(
+      Stmt s,
+      c_.Prepare("SELECT caller_id, key, request_hash, resource_type, resource_id, created_at "
+                 "FROM idempotency_keys WHERE caller_id = ? AND key = ?"));
   s.Bind(1, caller_id).Bind(2, key);
   return One<IdempotencyRecord>(c_, s, "no such idempotency key", [](const Stmt& r) {
     return IdempotencyRecord{r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Int(5)};
@@ -682,12 +782,18 @@ Result<IdempotencyRecord> SqliteTx::GetIdempotency(const std::string& caller_id,
 }
 
 Status SqliteTx::InsertIdempotency(const IdempotencyRecord& r) {
-  ASSIGN_OR_RETURN(Stmt s, c_.Prepare("INSERT INTO idempotency_keys (caller_id, key, request_hash, resource_type, "
-                                      "resource_id, created_at) VALUES (?, ?, ?, ?, ?, ?)"));
-  s.Bind(1, r.caller_id).Bind(2, r.key).Bind(3, r.request_hash).Bind(4, r.resource_type).Bind(5, r.resource_id);
+  ASSIGN_OR_RETURN(
+      Stmt s,
+      c_.Prepare("INSERT INTO idempotency_keys (caller_id, key, request_hash, resource_type, "
+                 "resource_id, created_at) VALUES (?, ?, ?, ?, ?, ?)"));
+  s.Bind(1, r.caller_id)
+      .Bind(2, r.key)
+      .Bind(3, r.request_hash)
+      .Bind(4, r.resource_type)
+      .Bind(5, r.resource_id);
   s.Bind(6, r.created_at);
   Status st = c_.Run(s, "insert idempotency key");
-  if (st.code() == Code::kConflict) return Status::Conflict("the Idempotency-Key is already in use");
+  if (st.code() == Code::kConflict) return Status::Conflict("Idempotency-Key already in use");
   return st;
 }
 
@@ -710,7 +816,8 @@ Result<Directory> SqliteTx::LoadDirectory() {
     }));
   }
   {
-    ASSIGN_OR_RETURN(Stmt s, c_.Prepare("SELECT id, name, description, created_at FROM agent_pools"));
+    ASSIGN_OR_RETURN(Stmt s,
+                     c_.Prepare("SELECT id, name, description, created_at FROM agent_pools"));
     RETURN_IF_ERROR(All(c_, s, d.pools, ReadPool));
   }
   std::unordered_map<std::string, size_t> group_at;
@@ -726,28 +833,43 @@ Result<Directory> SqliteTx::LoadDirectory() {
     for (size_t i = 0; i < d.groups.size(); ++i) group_at[d.groups[i].id] = i;
   }
   {
-    ASSIGN_OR_RETURN(Stmt s, c_.Prepare("SELECT group_id, user_id FROM group_members ORDER BY group_id, position"));
-    for (int rc; (rc = s.Step()) == SQLITE_ROW;) d.groups[group_at[s.Text(0)]].member_ids.push_back(s.Text(1));
+    ASSIGN_OR_RETURN(
+        Stmt s,
+        c_.Prepare("SELECT group_id, user_id FROM group_members ORDER BY group_id, position"));
+    for (int rc; (rc = s.Step()) == SQLITE_ROW;)
+      d.groups[group_at[s.Text(0)]].member_ids.push_back(s.Text(1));
   }
   {
-    ASSIGN_OR_RETURN(Stmt s, c_.Prepare("SELECT group_id, pool_id, role FROM group_pool_access ORDER BY group_id, position"));
+    ASSIGN_OR_RETURN(
+        Stmt s,
+        c_.Prepare(
+            "SELECT group_id, pool_id, role FROM group_pool_access ORDER BY group_id, position"));
     for (int rc; (rc = s.Step()) == SQLITE_ROW;)
-      d.groups[group_at[s.Text(0)]].pool_access.push_back({s.Text(1), ParseRole(s.Text(2)).value_or(Role::kStandard)});
+      d.groups[group_at[s.Text(0)]].pool_access.push_back(
+          {s.Text(1), ParseRole(s.Text(2)).value_or(Role::kStandard)});
   }
   std::unordered_map<std::string, size_t> grant_at;
   {
-    ASSIGN_OR_RETURN(Stmt s, c_.Prepare(std::string("SELECT ") + kGrantCols + " FROM grants WHERE status = 'ACTIVE'"));
+    ASSIGN_OR_RETURN(Stmt s, c_.Prepare(std::string("SELECT ") + kGrantCols +
+                                        " FROM grants WHERE status = 'ACTIVE'"));
     RETURN_IF_ERROR(All(c_, s, d.active_grants, ReadGrant));
     for (size_t i = 0; i < d.active_grants.size(); ++i) grant_at[d.active_grants[i].id] = i;
   }
   {
-    ASSIGN_OR_RETURN(Stmt s, c_.Prepare("SELECT gu.grant_id, gu.user_id FROM grant_users gu JOIN grants g ON "
-                                        "g.id = gu.grant_id WHERE g.status = 'ACTIVE' ORDER BY gu.grant_id, gu.position"));
-    for (int rc; (rc = s.Step()) == SQLITE_ROW;) d.active_grants[grant_at[s.Text(0)]].user_ids.push_back(s.Text(1));
+    ASSIGN_OR_RETURN(
+        Stmt s,
+        c_.Prepare(
+            "SELECT gu.grant_id, gu.user_id FROM grant_users gu JOIN grants g ON "
+            "g.id = gu.grant_id WHERE g.status = 'ACTIVE' ORDER BY gu.grant_id, gu.position"));
+    for (int rc; (rc = s.Step()) == SQLITE_ROW;)
+      d.active_grants[grant_at[s.Text(0)]].user_ids.push_back(s.Text(1));
   }
   {
-    ASSIGN_OR_RETURN(Stmt s, c_.Prepare("SELECT gp.grant_id, gp.pool_id FROM grant_pools gp JOIN grants g ON "
-                                        "g.id = gp.grant_id WHERE g.status = 'ACTIVE' ORDER BY gp.grant_id, gp.position"));
+    ASSIGN_OR_RETURN(
+        Stmt s,
+        c_.Prepare(
+            "SELECT gp.grant_id, gp.pool_id FROM grant_pools gp JOIN grants g ON "
+            "g.id = gp.grant_id WHERE g.status = 'ACTIVE' ORDER BY gp.grant_id, gp.position"));
     for (int rc; (rc = s.Step()) == SQLITE_ROW;)
       d.active_grants[grant_at[s.Text(0)]].agent_pool_ids.push_back(s.Text(1));
   }

@@ -6,6 +6,8 @@
 
 namespace jitgate {
 
+// Every method behaves as documented in store/store.h. Not thread-safe; lives only for the one
+// Store::Read/Write call that created it.
 class SqliteTx final : public WriteTx {
  public:
   explicit SqliteTx(SqliteConnection& c) : c_(c) {}
@@ -32,7 +34,8 @@ class SqliteTx final : public WriteTx {
   Result<Session> GetSession(const std::string& token_hash) override;
   Result<Page<AuditEvent>> ListAudit(const AuditQuery& q) override;
   Status ForEachAudit(int64_t after_seq, const std::function<bool(const AuditEvent&)>& fn) override;
-  Result<IdempotencyRecord> GetIdempotency(const std::string& caller_id, const std::string& key) override;
+  Result<IdempotencyRecord> GetIdempotency(const std::string& caller_id,
+                                           const std::string& key) override;
   Result<Directory> LoadDirectory() override;
 
   Status InsertUser(const User& u) override;
@@ -62,7 +65,8 @@ class SqliteTx final : public WriteTx {
   Status LoadGrantMembers(Grant& g);
   Status LoadGroupMembers(Group& g);
   Status WriteGroupMembers(const Group& g);
-  // Runs `sql` (one UPDATE/DELETE with `id` bound at 1 after `bind`) and NotFound if no row changed.
+  // NotFound(what) when the last UPDATE/DELETE on the connection changed no row, else OK.
+  // changed.
   Status ExpectChanged(const char* what);
 
   SqliteConnection& c_;
