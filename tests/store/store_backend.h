@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <ostream>
 #include <set>
 #include <string>
 
@@ -20,5 +21,8 @@ struct StoreBackend {
   // must carry a comment where it is set saying why the backend cannot honour that category.
   std::set<std::string> skipped_categories;
 };
+
+// How gtest prints a backend in test names and failures: its name, not its bytes.
+inline void PrintTo(const StoreBackend& b, std::ostream* os) { *os << b.name; }
 
 }  // namespace jitgate::testing
