@@ -48,41 +48,64 @@ const AccessIndex& AccessView::index() const {
 std::shared_ptr<const AccessIndex> AccessView::index_ptr() const { return current_.load(); }
 
 void AccessView::PutUser(const User& u) {
+  directory_changed_ = true;
   User copy = u;
   copy.password_hash.clear();
   users_[u.id] = std::move(copy);
 }
 
 void AccessView::RemoveUser(const std::string& id) {
+  directory_changed_ = true;
   users_.erase(id);
   for (auto& [_, g] : groups_) std::erase(g.member_ids, id);
 }
 
-void AccessView::PutPool(const AgentPool& p) { pools_[p.id] = p; }
+void AccessView::PutPool(const AgentPool& p) {
+  directory_changed_ = true;
+  pools_[p.id] = p;
+}
 
 void AccessView::RemovePool(const std::string& id) {
+  directory_changed_ = true;
   pools_.erase(id);
   for (auto& [_, g] : groups_)
     std::erase_if(g.pool_access, [&](const PoolAccess& a) { return a.agent_pool_id == id; });
 }
 
-void AccessView::PutGroup(const Group& g) { groups_[g.id] = g; }
-void AccessView::RemoveGroup(const std::string& id) { groups_.erase(id); }
+void AccessView::PutGroup(const Group& g) {
+  directory_changed_ = true;
+  groups_[g.id] = g;
+}
+
+void AccessView::RemoveGroup(const std::string& id) {
+  directory_changed_ = true;
+  groups_.erase(id);
+}
 void AccessView::PutActiveGrant(const Grant& g) { grants_[g.id] = g; }
 void AccessView::RemoveGrant(const std::string& id) { grants_.erase(id); }
 
 void AccessView::Publish() {
-  Directory dir;
-  dir.users.reserve(users_.size());
-  for (const auto& [_, u] : users_) dir.users.push_back(u);
-  for (const auto& [_, p] : pools_) dir.pools.push_back(p);
-  for (const auto& [_, g] : groups_) dir.groups.push_back(g);
+  std::vector<Grant> grants;
   std::vector<Millis> expiries;
+  grants.reserve(grants_.size());
   for (const auto& [_, g] : grants_) {
-    dir.active_grants.push_back(g);
+    grants.push_back(g);
     expiries.push_back(g.expires_at);
   }
-  current_.store(AccessIndex::Build(dir), std::memory_order_release);
+  std::shared_ptr<const AccessIndex> next;
+  if (directory_changed_) {
+    Directory dir;
+    dir.users.reserve(users_.size());
+    for (const auto& [_, u] : users_) dir.users.push_back(u);
+    for (const auto& [_, p] : pools_) dir.pools.push_back(p);
+    for (const auto& [_, g] : groups_) dir.groups.push_back(g);
+    dir.active_grants = std::move(grants);
+    next = AccessIndex::Build(dir);
+    directory_changed_ = false;
+  } else {
+    next = current_.load(std::memory_order_acquire)->WithGrants(grants);
+  }
+  current_.store(std::move(next), std::memory_order_release);
   {
     std::lock_guard lock(expiries_mutex_);
     expiries_ = std::move(expiries);

@@ -42,7 +42,8 @@ class AccessView {
   void PutActiveGrant(const Grant& g);
   void RemoveGrant(const std::string& id);
 
-  // Rebuilds the index from the mirror and makes it current. Call with write_mutex() held.
+  // Makes an index of the mirror current: a full build after directory changes, otherwise only
+  // the grants part is rebuilt. Call with write_mutex() held.
   void Publish();
 
   // The earliest expires_at among mirrored active grants. Call with write_mutex() held.
@@ -61,6 +62,7 @@ class AccessView {
   ById<AgentPool> pools_;
   ById<Group> groups_;
   ById<Grant> grants_;
+  bool directory_changed_ = true;  // since the last Publish: users, pools or groups changed
 
   mutable std::mutex expiries_mutex_;
   std::vector<Millis> expiries_;  // of grants_, for ActiveGrantCount without write_mutex_

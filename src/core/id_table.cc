@@ -29,6 +29,27 @@ void IdTable::Reserve(size_t n, size_t bytes_each) {
   arena_.reserve(n * bytes_each);
 }
 
+const char* IdTable::KeyOf(const Slot& s) const {
+  if (s.length <= kInlineKey) return s.key;
+  uint32_t offset;
+  std::memcpy(&offset, s.key, sizeof offset);
+  return arena_.data() + offset;
+}
+
+IdTable::Slot IdTable::MakeSlot(uint64_t hash, uint32_t index) const {
+  const std::string_view id = At(index);
+  Slot s;
+  s.tag = Tag(hash);
+  s.index = index;
+  s.length = static_cast<uint32_t>(id.size());
+  if (id.size() <= kInlineKey) {
+    std::memcpy(s.key, id.data(), id.size());
+  } else {
+    std::memcpy(s.key, &offsets_[index], sizeof(uint32_t));
+  }
+  return s;
+}
+
 void IdTable::Place(const Slot& slot, uint64_t hash) {
   const size_t mask = slots_.size() - 1;
   size_t at = hash & mask;
@@ -40,7 +61,7 @@ void IdTable::Grow() {
   slots_.assign(slots_.size() * 2, Slot{});
   for (uint32_t i = 0; i < size(); ++i) {
     const uint64_t h = Hash(At(i));
-    Place(Slot{Tag(h), i, offsets_[i], offsets_[i + 1] - offsets_[i]}, h);
+    Place(MakeSlot(h, i), h);
   }
 }
 
@@ -49,10 +70,9 @@ uint32_t IdTable::Intern(std::string_view id) {
   if ((size() + 1) * 2 > slots_.size()) Grow();
   const uint64_t h = Hash(id);
   const auto index = static_cast<uint32_t>(size());
-  const auto offset = static_cast<uint32_t>(arena_.size());
   arena_.append(id);
   offsets_.push_back(static_cast<uint32_t>(arena_.size()));
-  Place(Slot{Tag(h), index, offset, static_cast<uint32_t>(id.size())}, h);
+  Place(MakeSlot(h, index), h);
   return index;
 }
 
@@ -64,7 +84,7 @@ uint32_t IdTable::Find(std::string_view id) const {
     const Slot& s = slots_[at];
     if (s.index == kMissing) return kMissing;
     if (s.tag == tag && s.length == id.size() &&
-        std::memcmp(arena_.data() + s.offset, id.data(), id.size()) == 0) {
+        std::memcmp(KeyOf(s), id.data(), id.size()) == 0) {
       return s.index;
     }
   }

@@ -1,7 +1,7 @@
-// IdTable: interns string ids (UUIDs) to dense integers 0, 1, 2, ... The id bytes live in one owned
-// arena and the open-addressing slots carry the arena offset, so a lookup on the access check's hot
-// path costs one hash, usually one slot probe and one compare against contiguous memory.
-// Private to src/core (the access index).
+// IdTable: interns string ids (UUIDs) to dense integers 0, 1, 2, ... Every id's bytes live in one
+// owned arena (for At), and ids up to kInlineKey bytes are also copied into their open-addressing
+// slot: a slot is one cache line, so a lookup on the access check's hot path costs one hash and
+// usually a single cache miss. Private to src/core (the access index).
 #pragma once
 
 #include <cstdint>
@@ -38,13 +38,20 @@ class IdTable {
   static uint64_t Hash(std::string_view s);
 
  private:
-  // 16 bytes: the hash tag rejects almost every mismatch without touching the arena.
-  struct Slot {
+  // Ids this long or shorter (a UUID is 36) are compared inside the slot, not in the arena.
+  static constexpr size_t kInlineKey = 52;
+  // One cache line. The hash tag rejects almost every mismatch before any byte compare.
+  struct alignas(64) Slot {
     uint32_t tag = 0;
     uint32_t index = kMissing;
-    uint32_t offset = 0;
     uint32_t length = 0;
+    char key[kInlineKey] = {};  // the id if length <= kInlineKey, else its arena offset (uint32_t)
   };
+  static_assert(sizeof(Slot) == 64);
+  // The bytes of the id in `s`.
+  const char* KeyOf(const Slot& s) const;
+  // A filled slot for id number `index`.
+  Slot MakeSlot(uint64_t hash, uint32_t index) const;
   static uint32_t Tag(uint64_t hash) { return static_cast<uint32_t>(hash >> 32); }
   // Doubles the slot array and reinserts every id.
   void Grow();
