@@ -29,6 +29,14 @@ Result<ApiReply> CreateApiKey(ApiCall& call) {
   }
   RETURN_IF_ERROR(r.Finish());
   in.label = *label;
+  // A key made with a scoped key is never wider than that key: it inherits its scopes, and may
+  // only narrow them.
+  if (call.principal.scopes) {
+    if (!in.scopes) in.scopes = call.principal.scopes;
+    for (const auto& s : *in.scopes)
+      if (!call.principal.HasScope(s))
+        return Status::Forbidden("a key cannot be given the scope " + s + ", which the calling key lacks");
+  }
   return IdempotentCreate(call, [&](const std::optional<IdempotencyKey>& idem) -> Result<ApiReply> {
     ASSIGN_OR_RETURN(IssuedApiKey issued, call.app.api_keys.Create(call.principal, call.principal.user_id, in, idem));
     nlohmann::json body = ToJson(issued.key);
