@@ -1,5 +1,6 @@
 // The flat access index. Layout, chosen so that a check is two hash lookups and a short scan:
-//  - user, pool, group and grant ids are interned to dense integers (IdTable, one arena each);
+//  - user and pool ids are interned to dense integers (IdTable); group and grant ids are kept by
+//    position (IdArena), as entries only need to name them;
 //  - every enabled user's roles are precomputed into 16-byte entries (pool, role, source, expiry),
 //    grouped per user and sorted by pool, so a check scans only the user's entries on one pool;
 //  - users are cut into chunks of kChunkUsers, each chunk owning its entries behind a shared_ptr.
@@ -7,11 +8,12 @@
 //    rebuilds only the other chunks; a finer incremental update can rebuild just the chunks of
 //    the users a change touches the same way.
 // Expiry is never baked in: entries keep their expires_at and every check compares it with `now`.
+#include "core/access_index.h"
+
 #include <algorithm>
 #include <array>
 #include <limits>
 
-#include "core/access_index.h"
 #include "core/id_table.h"
 
 namespace jitgate {
@@ -34,22 +36,25 @@ struct Entry {
   Millis expires_at;
 
   static Entry Make(uint32_t pool, Role role, bool jit, uint32_t source, Millis expires_at) {
-    return {pool, (jit ? kJitBit : 0) | (static_cast<uint32_t>(role) << kRoleShift) | source, expires_at};
+    return {pool, (jit ? kJitBit : 0) | (static_cast<uint32_t>(role) << kRoleShift) | source,
+            expires_at};
   }
   Role role() const { return static_cast<Role>((meta >> kRoleShift) & 3); }
   bool jit() const { return (meta & kJitBit) != 0; }
   uint32_t source() const { return meta & kSourceMask; }
   // Orders by pool, then groups before grants, each in directory order; role is ignored so that
   // duplicates of one source sort next to each other.
-  uint64_t SortKey() const { return (static_cast<uint64_t>(pool) << 32) | (meta & ~(3u << kRoleShift)); }
+  uint64_t SortKey() const {
+    return (static_cast<uint64_t>(pool) << 32) | (meta & ~(3u << kRoleShift));
+  }
 };
 static_assert(sizeof(Entry) == 16);
 
 // The entries of kChunkUsers consecutive users (by interned index).
 struct UserChunk {
-  std::vector<Entry> entries;                    // user by user; each user's sorted by SortKey
+  std::vector<Entry> entries;                     // user by user; each user's sorted by SortKey
   std::array<uint32_t, kChunkUsers + 1> begin{};  // local user index → first entry in `entries`
-  bool has_jit = false;                          // whether any entry comes from a JIT grant
+  bool has_jit = false;                           // whether any entry comes from a JIT grant
 };
 
 // An entry waiting to be placed in its user's chunk.
@@ -84,7 +89,7 @@ class FlatAccessIndex final : public AccessIndex {
  private:
   // Interns users, pools and groups of `dir` and records who is disabled.
   void InternDirectory(const Directory& dir);
-  // Interns the ACTIVE grants of `grants` as grants_.
+  // Keeps the ids of the ACTIVE grants of `grants`, in order, as grants_.
   void InternGrants(const std::vector<Grant>& grants);
   // Appends the (user, entry) pairs that groups give enabled users.
   void AddGroupEntries(const Directory& dir, std::vector<PendingEntry>& out) const;
@@ -102,7 +107,8 @@ class FlatAccessIndex final : public AccessIndex {
   template <typename Out>
   void Decide(const Entry* begin, const Entry* end, Millis now, Out& out) const;
 
-  std::shared_ptr<const IdTable> users_, pools_, groups_, grants_;
+  std::shared_ptr<const IdTable> users_, pools_;
+  std::shared_ptr<const IdArena> groups_, grants_;
   std::shared_ptr<const std::vector<uint8_t>> disabled_;  // by user index
   std::vector<std::shared_ptr<const UserChunk>> chunks_;  // chunk i: users [i*256, i*256+256)
 };
@@ -149,7 +155,7 @@ std::shared_ptr<const AccessIndex> FlatAccessIndex::WithGrants(
 
 void FlatAccessIndex::InternDirectory(const Directory& dir) {
   auto users = std::make_shared<IdTable>(), pools = std::make_shared<IdTable>();
-  auto groups = std::make_shared<IdTable>();
+  auto groups = std::make_shared<IdArena>();
   auto disabled = std::make_shared<std::vector<uint8_t>>();
   users->Reserve(dir.users.size());
   pools->Reserve(dir.pools.size());
@@ -161,7 +167,7 @@ void FlatAccessIndex::InternDirectory(const Directory& dir) {
     (*disabled)[ui] |= u.disabled;  // a (malformed) repeated id is disabled if any copy is
   }
   for (const AgentPool& p : dir.pools) pools->Intern(p.id);
-  for (const Group& g : dir.groups) groups->Intern(g.id);
+  for (const Group& g : dir.groups) groups->Append(g.id);
   users_ = std::move(users);
   pools_ = std::move(pools);
   groups_ = std::move(groups);
@@ -169,18 +175,18 @@ void FlatAccessIndex::InternDirectory(const Directory& dir) {
 }
 
 void FlatAccessIndex::InternGrants(const std::vector<Grant>& grants) {
-  auto table = std::make_shared<IdTable>();
-  table->Reserve(grants.size());
+  auto ids = std::make_shared<IdArena>();
+  ids->Reserve(grants.size());
   for (const Grant& g : grants) {
-    if (g.status == GrantStatus::kActive) table->Intern(g.id);
+    if (g.status == GrantStatus::kActive) ids->Append(g.id);
   }
-  grants_ = std::move(table);
+  grants_ = std::move(ids);
 }
 
 void FlatAccessIndex::AddGroupEntries(const Directory& dir, std::vector<PendingEntry>& out) const {
   std::vector<std::pair<uint32_t, Role>> pool_roles;  // one group's resolved pool access
-  for (const Group& g : dir.groups) {
-    const uint32_t gi = groups_->Find(g.id);
+  for (uint32_t gi = 0; gi < dir.groups.size(); ++gi) {
+    const Group& g = dir.groups[gi];     // groups_ holds the ids in this same order
     if (gi > Entry::kSourceMask) break;  // beyond 2^29 groups: cannot be encoded (never happens)
     pool_roles.clear();
     for (const PoolAccess& a : g.pool_access) {
@@ -199,17 +205,19 @@ void FlatAccessIndex::AddGroupEntries(const Directory& dir, std::vector<PendingE
 
 void FlatAccessIndex::AddGrantEntries(const std::vector<Grant>& grants,
                                       std::vector<PendingEntry>& out) const {
+  uint32_t gi = 0;  // position in grants_, which holds the ACTIVE grants in this same order
   for (const Grant& g : grants) {
-    if (g.status != GrantStatus::kActive || g.role == Role::kNone) continue;
-    const uint32_t gi = grants_->Find(g.id);
+    if (g.status != GrantStatus::kActive) continue;
     if (gi > Entry::kSourceMask) break;  // as for groups
+    const uint32_t source = gi++;
+    if (g.role == Role::kNone) continue;
     for (const std::string& user : g.user_ids) {
       const uint32_t ui = users_->Find(user);
       if (ui == IdTable::kMissing || (*disabled_)[ui]) continue;
       for (const std::string& pool : g.agent_pool_ids) {
         const uint32_t pi = pools_->Find(pool);
         if (pi != IdTable::kMissing)
-          out.push_back({ui, Entry::Make(pi, g.role, true, gi, g.expires_at)});
+          out.push_back({ui, Entry::Make(pi, g.role, true, source, g.expires_at)});
       }
     }
   }
@@ -252,7 +260,8 @@ void FlatAccessIndex::FillChunks(const EntriesByUser& added, const FlatAccessInd
       user_entries.insert(user_entries.end(), added.flat.begin() + added.start[u],
                           added.flat.begin() + added.start[u + 1]);
       chunk->begin[local] = static_cast<uint32_t>(chunk->entries.size());
-      Entry* kept_end = SortAndMerge(user_entries.data(), user_entries.data() + user_entries.size());
+      Entry* kept_end =
+          SortAndMerge(user_entries.data(), user_entries.data() + user_entries.size());
       chunk->entries.insert(chunk->entries.end(), user_entries.data(), kept_end);
     }
     // Users past the last one (only in the final chunk) get empty ranges.
@@ -310,7 +319,8 @@ AccessDecision FlatAccessIndex::Check(std::string_view user_id, std::string_view
   const uint32_t pi = pools_->Find(agent_pool_id);
   if (pi == IdTable::kMissing || first == last) return d;
   if (last - first > kLinearScanMax) {
-    first = std::lower_bound(first, last, pi, [](const Entry& e, uint32_t p) { return e.pool < p; });
+    first =
+        std::lower_bound(first, last, pi, [](const Entry& e, uint32_t p) { return e.pool < p; });
   } else {
     while (first != last && first->pool < pi) ++first;
   }

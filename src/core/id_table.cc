@@ -4,7 +4,19 @@
 
 namespace jitgate {
 
-IdTable::IdTable() : offsets_{0}, slots_(16) {}
+uint32_t IdArena::Append(std::string_view id) {
+  const auto index = static_cast<uint32_t>(size());
+  bytes_.append(id);
+  offsets_.push_back(static_cast<uint32_t>(bytes_.size()));
+  return index;
+}
+
+void IdArena::Reserve(size_t n, size_t bytes_each) {
+  offsets_.reserve(n + 1);
+  bytes_.reserve(n * bytes_each);
+}
+
+IdTable::IdTable() : slots_(16) {}
 
 uint64_t IdTable::Hash(std::string_view s) {
   // A small multiply-xorshift mix over 8-byte words: ids are short and the table is probed once per
@@ -24,20 +36,24 @@ uint64_t IdTable::Hash(std::string_view s) {
 }
 
 void IdTable::Reserve(size_t n, size_t bytes_each) {
-  while (slots_.size() < 2 * n) Grow();
-  offsets_.reserve(n + 1);
-  arena_.reserve(n * bytes_each);
+  size_t want = slots_.size();
+  while (want < 2 * n) want *= 2;
+  if (want != slots_.size()) {
+    slots_.resize(want / 2);  // Grow doubles it and reinserts what is there
+    Grow();
+  }
+  ids_.Reserve(n, bytes_each);
 }
 
 const char* IdTable::KeyOf(const Slot& s) const {
   if (s.length <= kInlineKey) return s.key;
   uint32_t offset;
   std::memcpy(&offset, s.key, sizeof offset);
-  return arena_.data() + offset;
+  return ids_.bytes() + offset;
 }
 
 IdTable::Slot IdTable::MakeSlot(uint64_t hash, uint32_t index) const {
-  const std::string_view id = At(index);
+  const std::string_view id = ids_.At(index);
   Slot s;
   s.tag = Tag(hash);
   s.index = index;
@@ -45,7 +61,8 @@ IdTable::Slot IdTable::MakeSlot(uint64_t hash, uint32_t index) const {
   if (id.size() <= kInlineKey) {
     std::memcpy(s.key, id.data(), id.size());
   } else {
-    std::memcpy(s.key, &offsets_[index], sizeof(uint32_t));
+    const uint32_t offset = ids_.OffsetOf(index);
+    std::memcpy(s.key, &offset, sizeof offset);
   }
   return s;
 }
@@ -60,7 +77,7 @@ void IdTable::Place(const Slot& slot, uint64_t hash) {
 void IdTable::Grow() {
   slots_.assign(slots_.size() * 2, Slot{});
   for (uint32_t i = 0; i < size(); ++i) {
-    const uint64_t h = Hash(At(i));
+    const uint64_t h = Hash(ids_.At(i));
     Place(MakeSlot(h, i), h);
   }
 }
@@ -69,9 +86,7 @@ uint32_t IdTable::Intern(std::string_view id) {
   if (uint32_t found = Find(id); found != kMissing) return found;
   if ((size() + 1) * 2 > slots_.size()) Grow();
   const uint64_t h = Hash(id);
-  const auto index = static_cast<uint32_t>(size());
-  arena_.append(id);
-  offsets_.push_back(static_cast<uint32_t>(arena_.size()));
+  const uint32_t index = ids_.Append(id);
   Place(MakeSlot(h, index), h);
   return index;
 }
@@ -83,8 +98,7 @@ uint32_t IdTable::Find(std::string_view id) const {
   for (size_t at = h & mask;; at = (at + 1) & mask) {
     const Slot& s = slots_[at];
     if (s.index == kMissing) return kMissing;
-    if (s.tag == tag && s.length == id.size() &&
-        std::memcmp(KeyOf(s), id.data(), id.size()) == 0) {
+    if (s.tag == tag && s.length == id.size() && std::memcmp(KeyOf(s), id.data(), id.size()) == 0) {
       return s.index;
     }
   }

@@ -1,7 +1,8 @@
-// IdTable: interns string ids (UUIDs) to dense integers 0, 1, 2, ... Every id's bytes live in one
-// owned arena (for At), and ids up to kInlineKey bytes are also copied into their open-addressing
-// slot: a slot is one cache line, so a lookup on the access check's hot path costs one hash and
-// usually a single cache miss. Private to src/core (the access index).
+// Interned string ids (UUIDs) for the access index. Private to src/core.
+//  - IdArena: ids stored back to back in one owned buffer, addressed by position.
+//  - IdTable: an IdArena plus an open-addressing hash index, mapping an id to its dense position.
+//    Ids up to kInlineKey bytes are copied into their slot, and a slot is one cache line, so a
+//    lookup on the access check's hot path costs one hash and usually a single cache miss.
 #pragma once
 
 #include <cstdint>
@@ -11,7 +12,32 @@
 
 namespace jitgate {
 
-// Not thread-safe while being filled; once filled, safe for any number of concurrent readers.
+// Ids by position. Not thread-safe while being filled; then safe for concurrent readers.
+class IdArena {
+ public:
+  // Appends `id` (duplicates allowed); returns its position 0, 1, 2, ...
+  uint32_t Append(std::string_view id);
+
+  // The id at `index` (< size()); the view is valid while the arena lives and is not modified.
+  std::string_view At(uint32_t index) const {
+    return std::string_view(bytes_.data() + offsets_[index], offsets_[index + 1] - offsets_[index]);
+  }
+  // The offset of id `index` in the byte buffer.
+  uint32_t OffsetOf(uint32_t index) const { return offsets_[index]; }
+  const char* bytes() const { return bytes_.data(); }
+
+  size_t size() const { return offsets_.size() - 1; }
+
+  // Prepares for `n` ids of about `bytes_each` bytes.
+  void Reserve(size_t n, size_t bytes_each = 36);
+
+ private:
+  std::string bytes_;                 // every id, back to back (< 4 GiB in all)
+  std::vector<uint32_t> offsets_{0};  // size()+1 offsets into bytes_
+};
+
+// Distinct ids with a hash index. Not thread-safe while being filled; then safe for concurrent
+// readers.
 class IdTable {
  public:
   static constexpr uint32_t kMissing = UINT32_MAX;
@@ -25,11 +51,9 @@ class IdTable {
   uint32_t Find(std::string_view id) const;
 
   // The id at `index` (< size()); the view is valid while the table lives and is not modified.
-  std::string_view At(uint32_t index) const {
-    return std::string_view(arena_.data() + offsets_[index], offsets_[index + 1] - offsets_[index]);
-  }
+  std::string_view At(uint32_t index) const { return ids_.At(index); }
 
-  size_t size() const { return offsets_.size() - 1; }
+  size_t size() const { return ids_.size(); }
 
   // Prepares for `n` ids of about `bytes_each` bytes, so filling does not rehash.
   void Reserve(size_t n, size_t bytes_each = 36);
@@ -45,21 +69,22 @@ class IdTable {
     uint32_t tag = 0;
     uint32_t index = kMissing;
     uint32_t length = 0;
-    char key[kInlineKey] = {};  // the id if length <= kInlineKey, else its arena offset (uint32_t)
+    char key[kInlineKey] = {};  // the id if length <= kInlineKey, else its arena offset
   };
   static_assert(sizeof(Slot) == 64);
+
+  static uint32_t Tag(uint64_t hash) { return static_cast<uint32_t>(hash >> 32); }
   // The bytes of the id in `s`.
   const char* KeyOf(const Slot& s) const;
   // A filled slot for id number `index`.
   Slot MakeSlot(uint64_t hash, uint32_t index) const;
-  static uint32_t Tag(uint64_t hash) { return static_cast<uint32_t>(hash >> 32); }
   // Doubles the slot array and reinserts every id.
   void Grow();
+  // Puts `slot` in the first free slot from `hash`'s home.
   void Place(const Slot& slot, uint64_t hash);
 
-  std::string arena_;              // every id's bytes, back to back
-  std::vector<uint32_t> offsets_;  // size()+1 offsets into arena_
-  std::vector<Slot> slots_;        // power-of-two size, at most half full
+  IdArena ids_;
+  std::vector<Slot> slots_;  // power-of-two size, at most half full
 };
 
 }  // namespace jitgate

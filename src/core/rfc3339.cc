@@ -68,9 +68,10 @@ std::string FormatRfc3339(Millis t) {
   CivilFromDays(days, &y, &m, &d);
   const int64_t secs = rem / 1000;
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ", static_cast<long long>(y), m, d,
-                static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60),
-                static_cast<long long>(secs % 60), static_cast<long long>(rem % 1000));
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
+                static_cast<long long>(y), m, d, static_cast<long long>(secs / 3600),
+                static_cast<long long>(secs / 60 % 60), static_cast<long long>(secs % 60),
+                static_cast<long long>(rem % 1000));
   return buf;
 }
 
@@ -82,8 +83,8 @@ std::optional<Millis> ParseRfc3339(std::string_view s) {
       !Digits(s, &pos, 2, &hour) || !Expect(s, &pos, ':') || !Digits(s, &pos, 2, &minute) ||
       !Expect(s, &pos, ':') || !Digits(s, &pos, 2, &second))
     return std::nullopt;
-  if (year < 1970 || month < 1 || month > 12 || day < 1 || day > static_cast<int>(DaysInMonth(year, month)) ||
-      hour > 23 || minute > 59 || second > 59)
+  if (year < 1970 || month < 1 || month > 12 || day < 1 ||
+      day > static_cast<int>(DaysInMonth(year, month)) || hour > 23 || minute > 59 || second > 59)
     return std::nullopt;
   int millis = 0;
   if (pos < s.size() && s[pos] == '.') {
@@ -104,7 +105,8 @@ std::optional<Millis> ParseRfc3339(std::string_view s) {
     const int sign = s[pos] == '-' ? -1 : 1;
     ++pos;
     int oh, om;
-    if (!Digits(s, &pos, 2, &oh) || !Expect(s, &pos, ':') || !Digits(s, &pos, 2, &om) || oh > 23 || om > 59)
+    if (!Digits(s, &pos, 2, &oh) || !Expect(s, &pos, ':') || !Digits(s, &pos, 2, &om) || oh > 23 ||
+        om > 59)
       return std::nullopt;
     offset_minutes = sign * (oh * 60 + om);
   } else {
@@ -112,7 +114,8 @@ std::optional<Millis> ParseRfc3339(std::string_view s) {
   }
   if (pos != s.size()) return std::nullopt;
   const Millis t = DaysFromCivil(year, month, day) * kMillisPerDay +
-                   ((hour * 60 + minute - offset_minutes) * 60 + second) * kMillisPerSecond + millis;
+                   ((hour * 60 + minute - offset_minutes) * 60 + second) * kMillisPerSecond +
+                   millis;
   if (t < 0) return std::nullopt;
   return t;
 }
