@@ -101,8 +101,8 @@ class FlatAccessIndex final : public AccessIndex {
   // chunks where neither side has JIT entries are shared with `base` rather than copied.
   void FillChunks(const EntriesByUser& added, const FlatAccessIndex* base);
 
-  // The user's entries on every pool, [*first, *last). False for an unknown user.
-  bool UserEntries(std::string_view user_id, const Entry** first, const Entry** last) const;
+  // The entries of user `ui` on every pool: [*first, *last).
+  void UserEntries(uint32_t ui, const Entry** first, const Entry** last) const;
   // Fills `out` (role, sources, valid_until) from one user's entries on one pool.
   template <typename Out>
   void Decide(const Entry* begin, const Entry* end, Millis now, Out& out) const;
@@ -274,15 +274,11 @@ void FlatAccessIndex::FillChunks(const EntriesByUser& added, const FlatAccessInd
   }
 }
 
-bool FlatAccessIndex::UserEntries(std::string_view user_id, const Entry** first,
-                                  const Entry** last) const {
-  const uint32_t ui = users_->Find(user_id);
-  if (ui == IdTable::kMissing) return false;
+void FlatAccessIndex::UserEntries(uint32_t ui, const Entry** first, const Entry** last) const {
   const UserChunk& chunk = *chunks_[ui >> kChunkBits];
   const uint32_t local = ui & (kChunkUsers - 1);
   *first = chunk.entries.data() + chunk.begin[local];
   *last = chunk.entries.data() + chunk.begin[local + 1];
-  return true;
 }
 
 template <typename Out>
@@ -314,9 +310,15 @@ void FlatAccessIndex::Decide(const Entry* begin, const Entry* end, Millis now, O
 AccessDecision FlatAccessIndex::Check(std::string_view user_id, std::string_view agent_pool_id,
                                       Permission permission, Millis now) const {
   AccessDecision d;
+  // Both hash slots are requested before either is examined: their cache misses overlap.
+  const uint64_t user_hash = IdTable::Hash(user_id), pool_hash = IdTable::Hash(agent_pool_id);
+  users_->Prefetch(user_hash);
+  pools_->Prefetch(pool_hash);
+  const uint32_t ui = users_->Find(user_id, user_hash);
+  if (ui == IdTable::kMissing) return d;
   const Entry *first, *last;
-  if (!UserEntries(user_id, &first, &last)) return d;
-  const uint32_t pi = pools_->Find(agent_pool_id);
+  UserEntries(ui, &first, &last);
+  const uint32_t pi = pools_->Find(agent_pool_id, pool_hash);
   if (pi == IdTable::kMissing || first == last) return d;
   if (last - first > kLinearScanMax) {
     first =
@@ -335,8 +337,10 @@ AccessDecision FlatAccessIndex::Check(std::string_view user_id, std::string_view
 std::vector<PoolAccessSummary> FlatAccessIndex::AccessOf(std::string_view user_id,
                                                          Millis now) const {
   std::vector<PoolAccessSummary> out;
+  const uint32_t ui = users_->Find(user_id);
+  if (ui == IdTable::kMissing) return out;
   const Entry *e, *last;
-  if (!UserEntries(user_id, &e, &last)) return out;
+  UserEntries(ui, &e, &last);
   while (e != last) {
     const Entry* end = e;
     while (end != last && end->pool == e->pool) ++end;

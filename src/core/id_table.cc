@@ -91,8 +91,7 @@ uint32_t IdTable::Intern(std::string_view id) {
   return index;
 }
 
-uint32_t IdTable::Find(std::string_view id) const {
-  const uint64_t h = Hash(id);
+uint32_t IdTable::Find(std::string_view id, uint64_t h) const {
   const uint32_t tag = Tag(h);
   const size_t mask = slots_.size() - 1;
   for (size_t at = h & mask;; at = (at + 1) & mask) {

@@ -48,7 +48,13 @@ class IdTable {
   uint32_t Intern(std::string_view id);
 
   // The index of `id`, or kMissing when absent.
-  uint32_t Find(std::string_view id) const;
+  uint32_t Find(std::string_view id) const { return Find(id, Hash(id)); }
+
+  // Find with `hash` == Hash(id), after Prefetch(hash): lets a caller overlap the memory latency
+  // of several lookups.
+  uint32_t Find(std::string_view id, uint64_t hash) const;
+  // Asks for the slot where a lookup of `hash` starts, without waiting for it.
+  void Prefetch(uint64_t hash) const { __builtin_prefetch(&slots_[hash & (slots_.size() - 1)]); }
 
   // The id at `index` (< size()); the view is valid while the table lives and is not modified.
   std::string_view At(uint32_t index) const { return ids_.At(index); }
