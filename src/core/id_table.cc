@@ -91,14 +91,14 @@ uint32_t IdTable::Intern(std::string_view id) {
   return index;
 }
 
-uint32_t IdTable::Find(std::string_view id, uint64_t h) const {
+uint32_t IdTable::FindSlot(std::string_view id, uint64_t h) const {
   const uint32_t tag = Tag(h);
   const size_t mask = slots_.size() - 1;
   for (size_t at = h & mask;; at = (at + 1) & mask) {
     const Slot& s = slots_[at];
     if (s.index == kMissing) return kMissing;
     if (s.tag == tag && s.length == id.size() && std::memcmp(KeyOf(s), id.data(), id.size()) == 0) {
-      return s.index;
+      return static_cast<uint32_t>(at);
     }
   }
 }

@@ -52,7 +52,20 @@ class IdTable {
 
   // Find with `hash` == Hash(id), after Prefetch(hash): lets a caller overlap the memory latency
   // of several lookups.
-  uint32_t Find(std::string_view id, uint64_t hash) const;
+  uint32_t Find(std::string_view id, uint64_t hash) const {
+    const uint32_t slot = FindSlot(id, hash);
+    return slot == kMissing ? kMissing : slots_[slot].index;
+  }
+
+  // Slot positions: another key for per-id data, in [0, slot_count()). An id's position is fixed
+  // once filling is done and is usually the home slot of its hash, so data kept by position can be
+  // requested from the hash alone, while the slot itself is still on its way.
+  size_t slot_count() const { return slots_.size(); }
+  uint32_t HomeSlot(uint64_t hash) const {
+    return static_cast<uint32_t>(hash & (slots_.size() - 1));
+  }
+  // The position of `id` (`hash` == Hash(id)), or kMissing when absent.
+  uint32_t FindSlot(std::string_view id, uint64_t hash) const;
   // Asks for the slot where a lookup of `hash` starts, without waiting for it.
   void Prefetch(uint64_t hash) const { __builtin_prefetch(&slots_[hash & (slots_.size() - 1)]); }
 
