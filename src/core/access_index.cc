@@ -25,6 +25,8 @@ namespace {
 constexpr Millis kNever = std::numeric_limits<Millis>::max();
 constexpr uint32_t kChunkBits = 8;
 constexpr uint32_t kChunkUsers = 1u << kChunkBits;
+// While resolving ids in bulk, how many items ahead to request hash slots.
+constexpr size_t kLookAhead = 8;
 // Above this many entries on one user, find the pool by binary search instead of a linear scan.
 constexpr ptrdiff_t kLinearScanMax = 16;
 
@@ -98,6 +100,8 @@ class FlatAccessIndex final : public AccessIndex {
   void AddGroupEntries(const Directory& dir, std::vector<PendingEntry>& out) const;
   // Appends the (user, entry) pairs that the ACTIVE grants of `grants` give enabled users.
   void AddGrantEntries(const std::vector<Grant>& grants, std::vector<PendingEntry>& out) const;
+  // Requests the hash slots that resolving `g` will read (building is bound by those misses).
+  void PrefetchIdsOf(const Grant& g) const;
   // Counting sort of `pending` by user slot position.
   EntriesByUser GroupByUser(const std::vector<PendingEntry>& pending) const;
   // Builds every chunk from `added`; with `base`, each user also keeps base's group entries, and
@@ -205,8 +209,10 @@ void FlatAccessIndex::AddGroupEntries(const Directory& dir, std::vector<PendingE
       if (pi != IdTable::kMissing && a.role != Role::kNone) pool_roles.emplace_back(pi, a.role);
     }
     if (pool_roles.empty()) continue;
-    for (const std::string& member : g.member_ids) {
-      const uint32_t ui = UserSlot(member);
+    const std::vector<std::string>& members = g.member_ids;
+    for (size_t i = 0; i < members.size(); ++i) {
+      if (i + kLookAhead < members.size()) users_->Prefetch(IdTable::Hash(members[i + kLookAhead]));
+      const uint32_t ui = UserSlot(members[i]);
       if (ui == IdTable::kMissing || (*disabled_)[ui]) continue;
       for (const auto& [pi, role] : pool_roles)
         out.push_back({ui, Entry::Make(pi, role, false, gi, kNever)});
@@ -214,10 +220,17 @@ void FlatAccessIndex::AddGroupEntries(const Directory& dir, std::vector<PendingE
   }
 }
 
+void FlatAccessIndex::PrefetchIdsOf(const Grant& g) const {
+  for (const std::string& user : g.user_ids) users_->Prefetch(IdTable::Hash(user));
+  for (const std::string& pool : g.agent_pool_ids) pools_->Prefetch(IdTable::Hash(pool));
+}
+
 void FlatAccessIndex::AddGrantEntries(const std::vector<Grant>& grants,
                                       std::vector<PendingEntry>& out) const {
   uint32_t gi = 0;  // position in grants_, which holds the ACTIVE grants in this same order
-  for (const Grant& g : grants) {
+  for (size_t i = 0; i < grants.size(); ++i) {
+    if (i + kLookAhead < grants.size()) PrefetchIdsOf(grants[i + kLookAhead]);
+    const Grant& g = grants[i];
     if (g.status != GrantStatus::kActive) continue;
     if (gi > Entry::kSourceMask) break;  // as for groups
     const uint32_t source = gi++;
