@@ -1,8 +1,9 @@
 // In-process access checks against the AccessIndex at two scales:
 //   small: 10,000 users, 1,000 pools, 1,000 groups, 100 active grants (issue 2's target: < 300 ns)
 //   large: 100,000 users, 10,000 pools, 10,000 groups, 100,000 active grants (issue 6: < 200 ns)
-// Run: build/release/bench/access_check_bench --benchmark_repetitions=5
-// --benchmark_report_aggregates_only=true
+// Run (median of 5):
+//   build/release/bench/access_check_bench --benchmark_repetitions=5
+//     --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
 
 #include <random>
@@ -28,7 +29,7 @@ Directory MakeDirectory(const Scale& s) {
   std::mt19937 rng(42);
   Directory d;
   for (int i = 0; i < s.users; ++i)
-    d.users.push_back(User{Id('u', i), "u" + std::to_string(i) + "@x", "u", false, false, 0, ""});
+    d.users.push_back(User{Id('u', i), Id('e', i) + "@example.com", "u", false, false, 0, ""});
   for (int i = 0; i < s.pools; ++i)
     d.pools.push_back(AgentPool{Id('p', i), "pool" + std::to_string(i), "", 0});
   // Each user is in ~2 groups; each group has access to 3 pools.

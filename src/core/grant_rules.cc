@@ -45,12 +45,15 @@ std::string ShowId(const std::string& id) {
   return id.substr(0, cut) + "...";
 }
 
+// The ids, comma-separated; a very long list is cut after a few (it only has to be readable).
 std::string JoinIds(const std::vector<std::string>& ids) {
+  constexpr size_t kMaxListed = 10;
   std::string out;
-  for (const auto& id : ids) {
-    if (!out.empty()) out += ", ";
-    out += ShowId(id);
+  for (size_t i = 0; i < ids.size() && i < kMaxListed; ++i) {
+    if (i > 0) out += ", ";
+    out += ShowId(ids[i]);
   }
+  if (ids.size() > kMaxListed) out += " and " + std::to_string(ids.size() - kMaxListed) + " more";
   return out;
 }
 

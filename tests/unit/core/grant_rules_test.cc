@@ -252,6 +252,12 @@ TEST_F(GrantRulesTest, UnknownAndDisabledUsersAreNamedSeparately) {
                                                            {"userIds", "disabled users: d1, d2"}}));
 }
 
+TEST_F(GrantRulesTest, LongListsAreCutInMessages) {
+  auto r = Valid();
+  r.user_ids = Ids('x', 12);
+  EXPECT_EQ(OnlyMessage(r), "unknown users: x0, x1, x2, x3, x4, x5, x6, x7, x8, x9 and 2 more");
+}
+
 TEST_F(GrantRulesTest, LongIdsAreShortenedInMessages) {
   auto r = Valid();
   r.user_ids = std::vector<std::string>{std::string(5000, 'x')};
