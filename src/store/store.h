@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/directory.h"
@@ -68,6 +69,40 @@ struct AuditQuery {
   int64_t limit = 10;
 };  // oldest first (seq asc)
 
+// What kind of object a change-feed entry concerns.
+enum class ChangeKind { kUser, kPool, kGroup, kGrant, kApiKey, kSession };
+
+// The stored name of a kind ("user", "pool", "group", "grant", "api_key", "session").
+inline const char* ChangeKindName(ChangeKind k) {
+  switch (k) {
+    case ChangeKind::kUser: return "user";
+    case ChangeKind::kPool: return "pool";
+    case ChangeKind::kGroup: return "group";
+    case ChangeKind::kGrant: return "grant";
+    case ChangeKind::kApiKey: return "api_key";
+    case ChangeKind::kSession: return "session";
+  }
+  return "unknown";
+}
+// The kind named `name`; nullopt for an unknown name.
+inline std::optional<ChangeKind> ParseChangeKind(std::string_view name) {
+  for (ChangeKind k : {ChangeKind::kUser, ChangeKind::kPool, ChangeKind::kGroup, ChangeKind::kGrant,
+                       ChangeKind::kApiKey, ChangeKind::kSession}) {
+    if (name == ChangeKindName(k)) return k;
+  }
+  return std::nullopt;
+}
+
+// One entry of the change feed: the committed Write that was given `seq` inserted, updated or
+// deleted object `id` of `kind` (for kSession: a token hash or, when all sessions of a user were
+// deleted, the user id). Replicas replay the feed to keep their in-memory state current.
+struct Change {
+  int64_t seq = 0;
+  ChangeKind kind = ChangeKind::kUser;
+  std::string id;
+  Millis at = 0;  // wall-clock time of the write, used only to prune old entries
+};
+
 // Reads inside one consistent snapshot. Not thread-safe; valid only inside Store::Read/Write.
 class ReadTx {
  public:
@@ -113,6 +148,13 @@ class ReadTx {
                                                    const std::string& key) = 0;
 
   virtual Result<Directory> LoadDirectory() = 0;
+
+  // The change feed in seq order: entries with seq > after_seq, at most `limit`.
+  // Seqs are assigned in commit order without gaps (writes are serialised), so a reader that
+  // gets a first seq above after_seq + 1 knows entries were pruned and must reload everything.
+  virtual Result<std::vector<Change>> ListChangesAfter(int64_t after_seq, int64_t limit) = 0;
+  // The highest seq assigned so far; 0 when there has been no change.
+  virtual Result<int64_t> LastChangeSeq() = 0;
 };
 
 // Reads and writes inside one transaction. Not thread-safe; valid only inside Store::Write.
@@ -153,7 +195,14 @@ class WriteTx : public ReadTx {
 
   virtual Status InsertIdempotency(const IdempotencyRecord& r) = 0;  // kConflict on (caller,key)
   virtual Status DeleteIdempotencyBefore(Millis t) = 0;
+
+  // Prunes change-feed entries with at < t. The last entry is always kept so seqs never restart.
+  virtual Status DeleteChangesBefore(Millis t) = 0;
 };
+
+// Every Insert*/Update*/Delete*/Mark* of users, pools, groups, grants and API keys, and every
+// DeleteSession*, appends one Change to the feed inside the same transaction. Touch*, sessions
+// being created, audit events and idempotency records are not in the feed.
 
 // What differs between backends, declared as data (never `if (engine == ...)` in callers).
 struct StoreFeatures {
@@ -173,6 +222,11 @@ class Store {
   // having changed nothing. fn may be retried by the backend on transient conflicts, so it must
   // have no side effects outside the transaction.
   virtual Status Write(const std::function<Status(WriteTx&)>& fn) = 0;
+
+  // Returns when another process may have committed a change (PostgreSQL: LISTEN/NOTIFY) or
+  // after `timeout`, whichever is first. Backends whose features().shared_between_processes is
+  // false simply wait for the timeout. kUnavailable (after waiting) when the database is down.
+  virtual Status WaitForChange(Millis timeout) = 0;
 
   // OK when the database answers a trivial query.
   virtual Status Ping() = 0;

@@ -117,6 +117,17 @@ CREATE TABLE idempotency_keys (
 );
 CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);
 )sql"},
+      // The change feed other replicas follow (see store.h); seq is assigned MAX + 1 by the
+      // single writer, so it is gapless and in commit order.
+      {2, R"sql(
+CREATE TABLE changes (
+  seq INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  id TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX changes_at ON changes(at);
+)sql"},
   };
   return kMigrations;
 }

@@ -1,6 +1,8 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include <chrono>
 #include <exception>
+#include <thread>
 
 #include "store/sqlite/sqlite_migrations.h"
 #include "store/sqlite/sqlite_tx.h"
@@ -75,6 +77,11 @@ Status SqliteStore::Write(const std::function<Status(WriteTx&)>& fn) {
     if (commit.code() == Code::kUnavailable) return commit;
     return Status::Unavailable("the change could not be committed: " + commit.message());
   }
+  return Status::Ok();
+}
+
+Status SqliteStore::WaitForChange(Millis timeout) {
+  std::this_thread::sleep_for(std::chrono::milliseconds(timeout));
   return Status::Ok();
 }
 

@@ -21,6 +21,8 @@ class SqliteStore final : public Store {
   Status Read(const std::function<Status(ReadTx&)>& fn) override;
   Status Write(const std::function<Status(WriteTx&)>& fn) override;
   Status Ping() override;
+  // One process owns the file, so there is nothing to wait for: sleeps for `timeout`.
+  Status WaitForChange(Millis timeout) override;
   StoreFeatures features() const override { return StoreFeatures{}; }
 
   // Runs `PRAGMA integrity_check`: OK when it answers "ok", else kInternal with its report.

@@ -1,11 +1,18 @@
 #include "store/sqlite/sqlite_tx.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "core/audit_chain.h"
 
 namespace jitgate {
 namespace {
+// Change-feed entries are stamped with the host's time only to be pruned later.
+Millis WallClockMillis() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
 
 constexpr const char* kUserCols =
     "id, email, name, role_manager, disabled, created_at, password_hash";
@@ -191,42 +198,48 @@ Result<int64_t> SqliteTx::CountEnabledRoleManagers() {
 }
 
 Status SqliteTx::InsertUser(const User& u) {
-  ASSIGN_OR_RETURN(
-      Stmt s, c_.Prepare("INSERT INTO users (id, email, name, role_manager, disabled, created_at, "
-                         "password_hash) VALUES (?, ?, ?, ?, ?, ?, ?)"));
-  s.Bind(1, u.id)
-      .Bind(2, Lower(u.email))
-      .Bind(3, u.name)
-      .Bind(4, u.role_manager)
-      .Bind(5, u.disabled);
-  s.Bind(6, u.created_at).Bind(7, u.password_hash);
-  Status st = c_.Run(s, "insert user");
-  if (st.code() == Code::kConflict) return Status::Conflict("email already in use");
-  return st;
+  return Recorded(ChangeKind::kUser, u.id, [&]() -> Status {
+    ASSIGN_OR_RETURN(
+        Stmt s, c_.Prepare("INSERT INTO users (id, email, name, role_manager, disabled, created_at, "
+                           "password_hash) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    s.Bind(1, u.id)
+        .Bind(2, Lower(u.email))
+        .Bind(3, u.name)
+        .Bind(4, u.role_manager)
+        .Bind(5, u.disabled);
+    s.Bind(6, u.created_at).Bind(7, u.password_hash);
+    Status st = c_.Run(s, "insert user");
+    if (st.code() == Code::kConflict) return Status::Conflict("email already in use");
+    return st;
+  }());
 }
 
 Status SqliteTx::UpdateUser(const User& u) {
-  ASSIGN_OR_RETURN(
-      Stmt s, c_.Prepare("UPDATE users SET email = ?, name = ?, role_manager = ?, disabled = ?, "
-                         "password_hash = ? WHERE id = ?"));
-  s.Bind(1, Lower(u.email))
-      .Bind(2, u.name)
-      .Bind(3, u.role_manager)
-      .Bind(4, u.disabled)
-      .Bind(5, u.password_hash);
-  s.Bind(6, u.id);
-  Status st = c_.Run(s, "update user");
-  if (st.code() == Code::kConflict) return Status::Conflict("email already in use");
-  RETURN_IF_ERROR(st);
-  return ExpectChanged("no such user");
+  return Recorded(ChangeKind::kUser, u.id, [&]() -> Status {
+    ASSIGN_OR_RETURN(
+        Stmt s, c_.Prepare("UPDATE users SET email = ?, name = ?, role_manager = ?, disabled = ?, "
+                           "password_hash = ? WHERE id = ?"));
+    s.Bind(1, Lower(u.email))
+        .Bind(2, u.name)
+        .Bind(3, u.role_manager)
+        .Bind(4, u.disabled)
+        .Bind(5, u.password_hash);
+    s.Bind(6, u.id);
+    Status st = c_.Run(s, "update user");
+    if (st.code() == Code::kConflict) return Status::Conflict("email already in use");
+    RETURN_IF_ERROR(st);
+    return ExpectChanged("no such user");
+  }());
 }
 
 Status SqliteTx::DeleteUser(const std::string& id) {
-  // Memberships, keys and sessions go with the user (ON DELETE CASCADE).
-  ASSIGN_OR_RETURN(Stmt s, c_.Prepare("DELETE FROM users WHERE id = ?"));
-  s.Bind(1, id);
-  RETURN_IF_ERROR(c_.Run(s, "delete user"));
-  return ExpectChanged("no such user");
+  return Recorded(ChangeKind::kUser, id, [&]() -> Status {
+    // Memberships, keys and sessions go with the user (ON DELETE CASCADE).
+    ASSIGN_OR_RETURN(Stmt s, c_.Prepare("DELETE FROM users WHERE id = ?"));
+    s.Bind(1, id);
+    RETURN_IF_ERROR(c_.Run(s, "delete user"));
+    return ExpectChanged("no such user");
+  }());
 }
 
 Status SqliteTx::ExpectChanged(const char* what) {
@@ -271,31 +284,37 @@ Result<Page<AgentPool>> SqliteTx::ListPools(const PoolQuery& q) {
 }
 
 Status SqliteTx::InsertPool(const AgentPool& p) {
-  ASSIGN_OR_RETURN(
-      Stmt s,
-      c_.Prepare(
-          "INSERT INTO agent_pools (id, name, description, created_at) VALUES (?, ?, ?, ?)"));
-  s.Bind(1, p.id).Bind(2, p.name).Bind(3, p.description).Bind(4, p.created_at);
-  Status st = c_.Run(s, "insert agent pool");
-  if (st.code() == Code::kConflict) return Status::Conflict("agent pool name already in use");
-  return st;
+  return Recorded(ChangeKind::kPool, p.id, [&]() -> Status {
+    ASSIGN_OR_RETURN(
+        Stmt s,
+        c_.Prepare(
+            "INSERT INTO agent_pools (id, name, description, created_at) VALUES (?, ?, ?, ?)"));
+    s.Bind(1, p.id).Bind(2, p.name).Bind(3, p.description).Bind(4, p.created_at);
+    Status st = c_.Run(s, "insert agent pool");
+    if (st.code() == Code::kConflict) return Status::Conflict("agent pool name already in use");
+    return st;
+  }());
 }
 
 Status SqliteTx::UpdatePool(const AgentPool& p) {
-  ASSIGN_OR_RETURN(Stmt s,
-                   c_.Prepare("UPDATE agent_pools SET name = ?, description = ? WHERE id = ?"));
-  s.Bind(1, p.name).Bind(2, p.description).Bind(3, p.id);
-  Status st = c_.Run(s, "update agent pool");
-  if (st.code() == Code::kConflict) return Status::Conflict("agent pool name already in use");
-  RETURN_IF_ERROR(st);
-  return ExpectChanged("no such agent pool");
+  return Recorded(ChangeKind::kPool, p.id, [&]() -> Status {
+    ASSIGN_OR_RETURN(Stmt s,
+                     c_.Prepare("UPDATE agent_pools SET name = ?, description = ? WHERE id = ?"));
+    s.Bind(1, p.name).Bind(2, p.description).Bind(3, p.id);
+    Status st = c_.Run(s, "update agent pool");
+    if (st.code() == Code::kConflict) return Status::Conflict("agent pool name already in use");
+    RETURN_IF_ERROR(st);
+    return ExpectChanged("no such agent pool");
+  }());
 }
 
 Status SqliteTx::DeletePool(const std::string& id) {
-  ASSIGN_OR_RETURN(Stmt s, c_.Prepare("DELETE FROM agent_pools WHERE id = ?"));
-  s.Bind(1, id);
-  RETURN_IF_ERROR(c_.Run(s, "delete agent pool"));
-  return ExpectChanged("no such agent pool");
+  return Recorded(ChangeKind::kPool, id, [&]() -> Status {
+    ASSIGN_OR_RETURN(Stmt s, c_.Prepare("DELETE FROM agent_pools WHERE id = ?"));
+    s.Bind(1, id);
+    RETURN_IF_ERROR(c_.Run(s, "delete agent pool"));
+    return ExpectChanged("no such agent pool");
+  }());
 }
 
 // ---- groups ----
@@ -386,26 +405,32 @@ Status SqliteTx::WriteGroupMembers(const Group& g) {
 }
 
 Status SqliteTx::InsertGroup(const Group& g) {
-  ASSIGN_OR_RETURN(Stmt s,
-                   c_.Prepare("INSERT INTO access_groups (id, name, created_at) VALUES (?, ?, ?)"));
-  s.Bind(1, g.id).Bind(2, g.name).Bind(3, g.created_at);
-  RETURN_IF_ERROR(c_.Run(s, "insert group"));
-  return WriteGroupMembers(g);
+  return Recorded(ChangeKind::kGroup, g.id, [&]() -> Status {
+    ASSIGN_OR_RETURN(Stmt s,
+                     c_.Prepare("INSERT INTO access_groups (id, name, created_at) VALUES (?, ?, ?)"));
+    s.Bind(1, g.id).Bind(2, g.name).Bind(3, g.created_at);
+    RETURN_IF_ERROR(c_.Run(s, "insert group"));
+    return WriteGroupMembers(g);
+  }());
 }
 
 Status SqliteTx::UpdateGroup(const Group& g) {
-  ASSIGN_OR_RETURN(Stmt s, c_.Prepare("UPDATE access_groups SET name = ? WHERE id = ?"));
-  s.Bind(1, g.name).Bind(2, g.id);
-  RETURN_IF_ERROR(c_.Run(s, "update group"));
-  RETURN_IF_ERROR(ExpectChanged("no such group"));
-  return WriteGroupMembers(g);
+  return Recorded(ChangeKind::kGroup, g.id, [&]() -> Status {
+    ASSIGN_OR_RETURN(Stmt s, c_.Prepare("UPDATE access_groups SET name = ? WHERE id = ?"));
+    s.Bind(1, g.name).Bind(2, g.id);
+    RETURN_IF_ERROR(c_.Run(s, "update group"));
+    RETURN_IF_ERROR(ExpectChanged("no such group"));
+    return WriteGroupMembers(g);
+  }());
 }
 
 Status SqliteTx::DeleteGroup(const std::string& id) {
-  ASSIGN_OR_RETURN(Stmt s, c_.Prepare("DELETE FROM access_groups WHERE id = ?"));
-  s.Bind(1, id);
-  RETURN_IF_ERROR(c_.Run(s, "delete group"));
-  return ExpectChanged("no such group");
+  return Recorded(ChangeKind::kGroup, id, [&]() -> Status {
+    ASSIGN_OR_RETURN(Stmt s, c_.Prepare("DELETE FROM access_groups WHERE id = ?"));
+    s.Bind(1, id);
+    RETURN_IF_ERROR(c_.Run(s, "delete group"));
+    return ExpectChanged("no such group");
+  }());
 }
 
 // ---- grants ----
@@ -521,53 +546,59 @@ Result<std::optional<Millis>> SqliteTx::NextActiveExpiry() {
 }
 
 Status SqliteTx::InsertGrant(const Grant& g) {
-  ASSIGN_OR_RETURN(
-      Stmt s,
-      c_.Prepare("INSERT INTO grants (id, name, role, reason, status, created_at, created_by, "
-                 "expires_at, revoked_at, revoked_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  s.Bind(1, g.id)
-      .Bind(2, g.name)
-      .Bind(3, RoleName(g.role))
-      .Bind(4, g.reason)
-      .Bind(5, GrantStatusName(g.status));
-  s.Bind(6, g.created_at)
-      .Bind(7, g.created_by)
-      .Bind(8, g.expires_at)
-      .Bind(9, g.revoked_at)
-      .Bind(10, g.revoked_by);
-  RETURN_IF_ERROR(c_.Run(s, "insert grant"));
-  for (size_t i = 0; i < g.user_ids.size(); ++i) {
+  return Recorded(ChangeKind::kGrant, g.id, [&]() -> Status {
     ASSIGN_OR_RETURN(
-        Stmt u,
-        c_.Prepare("INSERT INTO grant_users (grant_id, user_id, position) VALUES (?, ?, ?)"));
-    u.Bind(1, g.id).Bind(2, g.user_ids[i]).Bind(3, static_cast<int64_t>(i));
-    RETURN_IF_ERROR(c_.Run(u, "insert grant user"));
-  }
-  for (size_t i = 0; i < g.agent_pool_ids.size(); ++i) {
-    ASSIGN_OR_RETURN(
-        Stmt p,
-        c_.Prepare("INSERT INTO grant_pools (grant_id, pool_id, position) VALUES (?, ?, ?)"));
-    p.Bind(1, g.id).Bind(2, g.agent_pool_ids[i]).Bind(3, static_cast<int64_t>(i));
-    RETURN_IF_ERROR(c_.Run(p, "insert grant pool"));
-  }
-  return Status::Ok();
+        Stmt s,
+        c_.Prepare("INSERT INTO grants (id, name, role, reason, status, created_at, created_by, "
+                   "expires_at, revoked_at, revoked_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    s.Bind(1, g.id)
+        .Bind(2, g.name)
+        .Bind(3, RoleName(g.role))
+        .Bind(4, g.reason)
+        .Bind(5, GrantStatusName(g.status));
+    s.Bind(6, g.created_at)
+        .Bind(7, g.created_by)
+        .Bind(8, g.expires_at)
+        .Bind(9, g.revoked_at)
+        .Bind(10, g.revoked_by);
+    RETURN_IF_ERROR(c_.Run(s, "insert grant"));
+    for (size_t i = 0; i < g.user_ids.size(); ++i) {
+      ASSIGN_OR_RETURN(
+          Stmt u,
+          c_.Prepare("INSERT INTO grant_users (grant_id, user_id, position) VALUES (?, ?, ?)"));
+      u.Bind(1, g.id).Bind(2, g.user_ids[i]).Bind(3, static_cast<int64_t>(i));
+      RETURN_IF_ERROR(c_.Run(u, "insert grant user"));
+    }
+    for (size_t i = 0; i < g.agent_pool_ids.size(); ++i) {
+      ASSIGN_OR_RETURN(
+          Stmt p,
+          c_.Prepare("INSERT INTO grant_pools (grant_id, pool_id, position) VALUES (?, ?, ?)"));
+      p.Bind(1, g.id).Bind(2, g.agent_pool_ids[i]).Bind(3, static_cast<int64_t>(i));
+      RETURN_IF_ERROR(c_.Run(p, "insert grant pool"));
+    }
+    return Status::Ok();
+  }());
 }
 
 Status SqliteTx::MarkGrantRevoked(const std::string& id, Millis at, const std::string& by) {
-  ASSIGN_OR_RETURN(
-      Stmt s,
-      c_.Prepare(
-          "UPDATE grants SET status = 'REVOKED', revoked_at = ?, revoked_by = ? WHERE id = ?"));
-  s.Bind(1, at).Bind(2, by).Bind(3, id);
-  RETURN_IF_ERROR(c_.Run(s, "revoke grant"));
-  return ExpectChanged("no such grant");
+  return Recorded(ChangeKind::kGrant, id, [&]() -> Status {
+    ASSIGN_OR_RETURN(
+        Stmt s,
+        c_.Prepare(
+            "UPDATE grants SET status = 'REVOKED', revoked_at = ?, revoked_by = ? WHERE id = ?"));
+    s.Bind(1, at).Bind(2, by).Bind(3, id);
+    RETURN_IF_ERROR(c_.Run(s, "revoke grant"));
+    return ExpectChanged("no such grant");
+  }());
 }
 
 Status SqliteTx::MarkGrantExpired(const std::string& id) {
-  ASSIGN_OR_RETURN(Stmt s, c_.Prepare("UPDATE grants SET status = 'EXPIRED' WHERE id = ?"));
-  s.Bind(1, id);
-  RETURN_IF_ERROR(c_.Run(s, "expire grant"));
-  return ExpectChanged("no such grant");
+  return Recorded(ChangeKind::kGrant, id, [&]() -> Status {
+    ASSIGN_OR_RETURN(Stmt s, c_.Prepare("UPDATE grants SET status = 'EXPIRED' WHERE id = ?"));
+    s.Bind(1, id);
+    RETURN_IF_ERROR(c_.Run(s, "expire grant"));
+    return ExpectChanged("no such grant");
+  }());
 }
 
 // ---- API keys ----
@@ -602,32 +633,36 @@ Result<Page<ApiKey>> SqliteTx::ListApiKeys(const ApiKeyQuery& q) {
 }
 
 Status SqliteTx::InsertApiKey(const ApiKey& k) {
-  ASSIGN_OR_RETURN(
-      Stmt s, c_.Prepare("INSERT INTO api_keys (id, label, prefix, user_id, scopes, created_at, "
-                         "expires_at, last_used_at, revoked_at, key_hash) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  s.Bind(1, k.id)
-      .Bind(2, k.label)
-      .Bind(3, k.prefix)
-      .Bind(4, k.user_id)
-      .Bind(5, JoinScopes(k.scopes));
-  s.Bind(6, k.created_at)
-      .Bind(7, k.expires_at)
-      .Bind(8, k.last_used_at)
-      .Bind(9, k.revoked_at)
-      .Bind(10, k.key_hash);
-  Status st = c_.Run(s, "insert API key");
-  if (st.code() == Code::kConflict)
-    return Status::Conflict("API key prefix already in use or unknown user");
-  return st;
+  return Recorded(ChangeKind::kApiKey, k.id, [&]() -> Status {
+    ASSIGN_OR_RETURN(
+        Stmt s, c_.Prepare("INSERT INTO api_keys (id, label, prefix, user_id, scopes, created_at, "
+                           "expires_at, last_used_at, revoked_at, key_hash) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    s.Bind(1, k.id)
+        .Bind(2, k.label)
+        .Bind(3, k.prefix)
+        .Bind(4, k.user_id)
+        .Bind(5, JoinScopes(k.scopes));
+    s.Bind(6, k.created_at)
+        .Bind(7, k.expires_at)
+        .Bind(8, k.last_used_at)
+        .Bind(9, k.revoked_at)
+        .Bind(10, k.key_hash);
+    Status st = c_.Run(s, "insert API key");
+    if (st.code() == Code::kConflict)
+      return Status::Conflict("API key prefix already in use or unknown user");
+    return st;
+  }());
 }
 
 Status SqliteTx::MarkApiKeyRevoked(const std::string& id, Millis at) {
-  ASSIGN_OR_RETURN(
-      Stmt s, c_.Prepare("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"));
-  s.Bind(1, at).Bind(2, id);
-  RETURN_IF_ERROR(c_.Run(s, "revoke API key"));
-  return ExpectChanged("no such API key");
+  return Recorded(ChangeKind::kApiKey, id, [&]() -> Status {
+    ASSIGN_OR_RETURN(
+        Stmt s, c_.Prepare("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"));
+    s.Bind(1, at).Bind(2, id);
+    RETURN_IF_ERROR(c_.Run(s, "revoke API key"));
+    return ExpectChanged("no such API key");
+  }());
 }
 
 Status SqliteTx::TouchApiKey(const std::string& id, Millis at) {
@@ -664,16 +699,20 @@ Status SqliteTx::InsertSession(const Session& x) {
 }
 
 Status SqliteTx::DeleteSession(const std::string& token_hash) {
-  ASSIGN_OR_RETURN(Stmt s, c_.Prepare("DELETE FROM sessions WHERE token_hash = ?"));
-  s.Bind(1, token_hash);
-  RETURN_IF_ERROR(c_.Run(s, "delete session"));
-  return ExpectChanged("no such session");
+  return Recorded(ChangeKind::kSession, token_hash, [&]() -> Status {
+    ASSIGN_OR_RETURN(Stmt s, c_.Prepare("DELETE FROM sessions WHERE token_hash = ?"));
+    s.Bind(1, token_hash);
+    RETURN_IF_ERROR(c_.Run(s, "delete session"));
+    return ExpectChanged("no such session");
+  }());
 }
 
 Status SqliteTx::DeleteSessionsOfUser(const std::string& user_id) {
-  ASSIGN_OR_RETURN(Stmt s, c_.Prepare("DELETE FROM sessions WHERE user_id = ?"));
-  s.Bind(1, user_id);
-  return c_.Run(s, "delete sessions");
+  return Recorded(ChangeKind::kSession, user_id, [&]() -> Status {
+    ASSIGN_OR_RETURN(Stmt s, c_.Prepare("DELETE FROM sessions WHERE user_id = ?"));
+    s.Bind(1, user_id);
+    return c_.Run(s, "delete sessions");
+  }());
 }
 
 Status SqliteTx::TouchSession(const std::string& token_hash, Millis at) {
@@ -801,6 +840,41 @@ Status SqliteTx::DeleteIdempotencyBefore(Millis t) {
   ASSIGN_OR_RETURN(Stmt s, c_.Prepare("DELETE FROM idempotency_keys WHERE created_at < ?"));
   s.Bind(1, t);
   return c_.Run(s, "forget idempotency keys");
+}
+
+// ---- change feed ----
+
+Status SqliteTx::Recorded(ChangeKind kind, const std::string& id, Status done) {
+  if (!done.ok()) return done;
+  ASSIGN_OR_RETURN(Stmt s, c_.Prepare("INSERT INTO changes (seq, kind, id, at) "
+                                      "SELECT COALESCE(MAX(seq), 0) + 1, ?, ?, ? FROM changes"));
+  s.Bind(1, ChangeKindName(kind)).Bind(2, id).Bind(3, WallClockMillis());
+  return c_.Run(s, "record change");
+}
+
+Result<std::vector<Change>> SqliteTx::ListChangesAfter(int64_t after_seq, int64_t limit) {
+  ASSIGN_OR_RETURN(
+      Stmt s, c_.Prepare("SELECT seq, kind, id, at FROM changes WHERE seq > ? ORDER BY seq LIMIT ?"));
+  s.Bind(1, after_seq).Bind(2, limit);
+  std::vector<Change> out;
+  RETURN_IF_ERROR(All(c_, s, out, [](const Stmt& r) {
+    // An unknown kind can only come from a newer version; kUser makes the reader reload it.
+    return Change{r.Int(0), ParseChangeKind(r.Text(1)).value_or(ChangeKind::kUser), r.Text(2),
+                  r.Int(3)};
+  }));
+  return out;
+}
+
+Result<int64_t> SqliteTx::LastChangeSeq() {
+  ASSIGN_OR_RETURN(Stmt s, c_.Prepare("SELECT COALESCE(MAX(seq), 0) FROM changes"));
+  return Scalar(c_, s);
+}
+
+Status SqliteTx::DeleteChangesBefore(Millis t) {
+  ASSIGN_OR_RETURN(Stmt s, c_.Prepare("DELETE FROM changes WHERE at < ? AND "
+                                      "seq < (SELECT MAX(seq) FROM changes)"));
+  s.Bind(1, t);
+  return c_.Run(s, "prune change feed");
 }
 
 // ---- directory ----

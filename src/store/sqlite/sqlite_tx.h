@@ -37,6 +37,8 @@ class SqliteTx final : public WriteTx {
   Result<IdempotencyRecord> GetIdempotency(const std::string& caller_id,
                                            const std::string& key) override;
   Result<Directory> LoadDirectory() override;
+  Result<std::vector<Change>> ListChangesAfter(int64_t after_seq, int64_t limit) override;
+  Result<int64_t> LastChangeSeq() override;
 
   Status InsertUser(const User& u) override;
   Status UpdateUser(const User& u) override;
@@ -60,8 +62,11 @@ class SqliteTx final : public WriteTx {
   Status AppendAudit(AuditEvent& ev) override;
   Status InsertIdempotency(const IdempotencyRecord& r) override;
   Status DeleteIdempotencyBefore(Millis t) override;
+  Status DeleteChangesBefore(Millis t) override;
 
  private:
+  // Appends (kind, id) to the change feed when `done` is OK; returns `done` or the append's error.
+  Status Recorded(ChangeKind kind, const std::string& id, Status done);
   Status LoadGrantMembers(Grant& g);
   Status LoadGroupMembers(Group& g);
   Status WriteGroupMembers(const Group& g);
