@@ -24,6 +24,7 @@ Status AccessView::Load(Store& store) {
   for (auto& p : dir.pools) pools_.emplace(p.id, std::move(p));
   for (auto& g : dir.groups) groups_.emplace(g.id, std::move(g));
   for (auto& g : dir.active_grants) grants_.emplace(g.id, std::move(g));
+  directory_changed_ = true;
   Publish();
   return Status::Ok();
 }

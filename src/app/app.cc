@@ -1,5 +1,7 @@
 #include "app/app.h"
 
+#include <spdlog/spdlog.h>
+
 #include "app/random.h"
 
 namespace jitgate {
@@ -8,7 +10,8 @@ App::App(Store& store, const Clock& clock, AppConfig config)
     : store_(store),
       clock_(clock),
       config_(std::move(config)),
-      ctx_{store_, clock_, config_, view_, metrics_},
+      follower_(store_, view_),
+      ctx_{store_, clock_, config_, view_, follower_, metrics_},
       users(ctx_),
       pools(ctx_),
       groups(ctx_),
@@ -17,21 +20,38 @@ App::App(Store& store, const Clock& clock, AppConfig config)
       sessions(ctx_),
       audit(ctx_),
       auth(ctx_),
-      expirer(ctx_, [this] { auth.FlushUsage(); }) {
+      expirer(ctx_, [this] { RunChores(); }),
+      watcher(store_, follower_) {
   InitCrypto();
   ctx_.on_grant_created = [this](Millis at) { expirer.Notify(at); };
+  follower_.set_listener({.credentials_changed = [this] { ctx_.InvalidateCredentials(); },
+                          .grant_put = [this](Millis at) { expirer.Notify(at); }});
 }
 
 App::~App() { Stop(); }
 
 Status App::Start() {
-  RETURN_IF_ERROR(view_.Load(store_));
+  RETURN_IF_ERROR(follower_.Reload());
   auto recorded = expirer.RunOnce();
   if (!recorded.ok()) return recorded.status();
   expirer.Start();
+  if (store_.features().shared_between_processes) watcher.Start();
   return Status::Ok();
 }
 
-void App::Stop() { expirer.Stop(); }
+void App::Stop() {
+  watcher.Stop();
+  expirer.Stop();
+}
+
+void App::RunChores() {
+  auth.FlushUsage();
+  const Millis now = clock_.Now();
+  if (now - last_prune_ >= kChangePruneInterval) {
+    last_prune_ = now;
+    Status st = follower_.Prune(kChangeRetention);
+    if (!st.ok()) spdlog::warn("pruning the change feed: {}", st.message());
+  }
+}
 
 }  // namespace jitgate

@@ -8,6 +8,8 @@
 #include "app/app_config.h"
 #include "app/audit_service.h"
 #include "app/authenticator.h"
+#include "app/change_follower.h"
+#include "app/change_watcher.h"
 #include "app/expirer.h"
 #include "app/grant_service.h"
 #include "app/group_service.h"
@@ -26,6 +28,7 @@ class App {
   const Clock& clock_;
   const AppConfig config_;
   AccessView view_;
+  ChangeFollower follower_;
   Metrics metrics_;
   ServiceContext ctx_;
 
@@ -35,7 +38,8 @@ class App {
   ~App();
 
   // Loads the access view from the store, records expiries that happened while down, and starts
-  // the background expirer. kUnavailable when the store cannot be read.
+  // the background expirer (and, on a store shared with other replicas, the change watcher).
+  // kUnavailable when the store cannot be read.
   Status Start();
   // Stops background work. Idempotent.
   void Stop();
@@ -45,6 +49,7 @@ class App {
   const Clock& clock() const { return clock_; }
   Store& store() { return store_; }
   AccessView& view() { return view_; }
+  ChangeFollower& follower() { return follower_; }
   Metrics& metrics() { return metrics_; }
 
   UserService users;
@@ -56,6 +61,14 @@ class App {
   AuditService audit;
   Authenticator auth;
   Expirer expirer;
+  ChangeWatcher watcher;
+
+ private:
+  // Change-feed entries are kept this long: a replica out of touch for longer reloads everything.
+  static constexpr Millis kChangeRetention = 60 * 60 * kMillisPerSecond;
+  static constexpr Millis kChangePruneInterval = 10 * 60 * kMillisPerSecond;
+  void RunChores();  // on the expirer's thread, about once a second
+  Millis last_prune_ = 0;
 };
 
 }  // namespace jitgate

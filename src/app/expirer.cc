@@ -20,7 +20,6 @@ Result<int> Expirer::RunOnce() {
   for (;;) {
     const Millis now = ctx_.clock.Now();
     std::vector<std::string> ids;
-    std::lock_guard lock(ctx_.view.write_mutex());
     RETURN_IF_ERROR(ctx_.store.Write([&](WriteTx& tx) -> Status {
       ids.clear();
       ASSIGN_OR_RETURN(std::vector<Grant> due, tx.ListExpiredButActive(now, kBatch));
@@ -33,8 +32,7 @@ Result<int> Expirer::RunOnce() {
       }
       return Status::Ok();
     }));
-    for (const auto& id : ids) ctx_.view.RemoveGrant(id);
-    if (!ids.empty()) ctx_.view.Publish();
+    if (!ids.empty()) ctx_.follower.CatchUpAfterWrite();
     recorded += static_cast<int>(ids.size());
     ctx_.metrics.RecordExpirations(ids.size());
     if (static_cast<int64_t>(ids.size()) < kBatch) return recorded;

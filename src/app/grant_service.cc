@@ -14,7 +14,6 @@ Result<Grant> GrantService::Create(const Principal& actor, const GrantRequest& r
   const Millis now = ctx_.clock.Now();
   const Limits& limits = ctx_.config.limits;
   Grant grant;
-  std::lock_guard lock(ctx_.view.write_mutex());
   Status st = ctx_.store.Write([&](WriteTx& tx) -> Status {
     GrantReferenceLookup lookup;
     lookup.pool_exists = [&](const std::string& id) { return tx.GetPool(id).ok(); };
@@ -52,15 +51,13 @@ Result<Grant> GrantService::Create(const Principal& actor, const GrantRequest& r
     return RecordIdempotency(tx, idem, "grant", grant.id, now, ctx_.config.idempotency_ttl);
   });
   if (!st.ok()) return st;
-  ctx_.view.PutActiveGrant(grant);
-  ctx_.view.Publish();
+  ctx_.follower.CatchUpAfterWrite();
   if (ctx_.on_grant_created) ctx_.on_grant_created(grant.expires_at);
   return grant;
 }
 
 Status GrantService::Revoke(const Principal& actor, const std::string& id) {
   const Millis now = ctx_.clock.Now();
-  std::lock_guard lock(ctx_.view.write_mutex());
   RETURN_IF_ERROR(ctx_.store.Write([&](WriteTx& tx) -> Status {
     ASSIGN_OR_RETURN(Grant g, tx.GetGrant(id));
     const GrantStatus status = EffectiveStatus(g, now);
@@ -72,8 +69,7 @@ Status GrantService::Revoke(const Principal& actor, const std::string& id) {
     AuditEvent ev = MakeAuditEvent(actor, now, "jit.revoked", id, {{"name", g.name}});
     return tx.AppendAudit(ev);
   }));
-  ctx_.view.RemoveGrant(id);
-  ctx_.view.Publish();
+  ctx_.follower.CatchUpAfterWrite();
   return Status::Ok();
 }
 

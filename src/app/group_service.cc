@@ -75,7 +75,6 @@ Result<Group> GroupService::Create(const Principal& actor, const GroupInput& in,
   Group g;
   g.id = NewUuid();
   g.created_at = now;
-  std::lock_guard lock(ctx_.view.write_mutex());
   RETURN_IF_ERROR(ctx_.store.Write([&](WriteTx& tx) -> Status {
     RETURN_IF_ERROR(Validate(tx, in, /*creating=*/true, g));
     RETURN_IF_ERROR(tx.InsertGroup(g));
@@ -83,15 +82,13 @@ Result<Group> GroupService::Create(const Principal& actor, const GroupInput& in,
     RETURN_IF_ERROR(tx.AppendAudit(ev));
     return RecordIdempotency(tx, idem, "group", g.id, now, ctx_.config.idempotency_ttl);
   }));
-  ctx_.view.PutGroup(g);
-  ctx_.view.Publish();
+  ctx_.follower.CatchUpAfterWrite();
   return g;
 }
 
 Result<Group> GroupService::Update(const Principal& actor, const std::string& id, const GroupInput& in) {
   const Millis now = ctx_.clock.Now();
   Group g;
-  std::lock_guard lock(ctx_.view.write_mutex());
   RETURN_IF_ERROR(ctx_.store.Write([&](WriteTx& tx) -> Status {
     ASSIGN_OR_RETURN(g, tx.GetGroup(id));
     RETURN_IF_ERROR(Validate(tx, in, /*creating=*/false, g));
@@ -99,22 +96,19 @@ Result<Group> GroupService::Update(const Principal& actor, const std::string& id
     AuditEvent ev = MakeAuditEvent(actor, now, "group.updated", g.id, GroupDetails(g));
     return tx.AppendAudit(ev);
   }));
-  ctx_.view.PutGroup(g);
-  ctx_.view.Publish();
+  ctx_.follower.CatchUpAfterWrite();
   return g;
 }
 
 Status GroupService::Delete(const Principal& actor, const std::string& id) {
   const Millis now = ctx_.clock.Now();
-  std::lock_guard lock(ctx_.view.write_mutex());
   RETURN_IF_ERROR(ctx_.store.Write([&](WriteTx& tx) -> Status {
     ASSIGN_OR_RETURN(Group g, tx.GetGroup(id));
     RETURN_IF_ERROR(tx.DeleteGroup(id));
     AuditEvent ev = MakeAuditEvent(actor, now, "group.deleted", id, {{"name", g.name}});
     return tx.AppendAudit(ev);
   }));
-  ctx_.view.RemoveGroup(id);
-  ctx_.view.Publish();
+  ctx_.follower.CatchUpAfterWrite();
   return Status::Ok();
 }
 

@@ -31,15 +31,13 @@ Result<AgentPool> PoolService::Create(const Principal& actor, const std::string&
   if (!errors.empty()) return Status::Invalid(std::move(errors));
   const Millis now = ctx_.clock.Now();
   AgentPool p{NewUuid(), name, description, now};
-  std::lock_guard lock(ctx_.view.write_mutex());
   RETURN_IF_ERROR(ctx_.store.Write([&](WriteTx& tx) -> Status {
     RETURN_IF_ERROR(tx.InsertPool(p));
     AuditEvent ev = MakeAuditEvent(actor, now, "pool.created", p.id, {{"name", p.name}});
     RETURN_IF_ERROR(tx.AppendAudit(ev));
     return RecordIdempotency(tx, idem, "pool", p.id, now, ctx_.config.idempotency_ttl);
   }));
-  ctx_.view.PutPool(p);
-  ctx_.view.Publish();
+  ctx_.follower.CatchUpAfterWrite();
   return p;
 }
 
@@ -49,7 +47,6 @@ Result<AgentPool> PoolService::Update(const Principal& actor, const std::string&
   if (!errors.empty()) return Status::Invalid(std::move(errors));
   const Millis now = ctx_.clock.Now();
   AgentPool p;
-  std::lock_guard lock(ctx_.view.write_mutex());
   RETURN_IF_ERROR(ctx_.store.Write([&](WriteTx& tx) -> Status {
     ASSIGN_OR_RETURN(p, tx.GetPool(id));
     nlohmann::json changed = nlohmann::json::object();
@@ -59,14 +56,12 @@ Result<AgentPool> PoolService::Update(const Principal& actor, const std::string&
     AuditEvent ev = MakeAuditEvent(actor, now, "pool.updated", p.id, {{"changed", changed}});
     return tx.AppendAudit(ev);
   }));
-  ctx_.view.PutPool(p);
-  ctx_.view.Publish();
+  ctx_.follower.CatchUpAfterWrite();
   return p;
 }
 
 Status PoolService::Delete(const Principal& actor, const std::string& id) {
   const Millis now = ctx_.clock.Now();
-  std::lock_guard lock(ctx_.view.write_mutex());
   RETURN_IF_ERROR(ctx_.store.Write([&](WriteTx& tx) -> Status {
     ASSIGN_OR_RETURN(AgentPool p, tx.GetPool(id));
     ASSIGN_OR_RETURN(bool in_grant, tx.PoolInActiveGrant(id, now));
@@ -75,8 +70,7 @@ Status PoolService::Delete(const Principal& actor, const std::string& id) {
     AuditEvent ev = MakeAuditEvent(actor, now, "pool.deleted", id, {{"name", p.name}});
     return tx.AppendAudit(ev);
   }));
-  ctx_.view.RemovePool(id);
-  ctx_.view.Publish();
+  ctx_.follower.CatchUpAfterWrite();
   return Status::Ok();
 }
 

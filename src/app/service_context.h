@@ -7,6 +7,7 @@
 
 #include "app/access_view.h"
 #include "app/app_config.h"
+#include "app/change_follower.h"
 #include "app/metrics.h"
 #include "core/clock.h"
 #include "store/store.h"
@@ -18,6 +19,8 @@ struct ServiceContext {
   const Clock& clock;
   const AppConfig& config;
   AccessView& view;
+  // Writers call follower.CatchUpAfterWrite() after their commit: the view follows the change feed.
+  ChangeFollower& follower;
   Metrics& metrics;
   // Bumped whenever a credential may have stopped working (key revoked, user disabled or deleted,
   // session ended); credential caches revalidate entries from an older epoch.

@@ -58,7 +58,6 @@ Result<User> UserService::Create(const Principal& actor, const NewUser& in,
   }
   const Millis now = ctx_.clock.Now();
   u.created_at = now;
-  std::lock_guard lock(ctx_.view.write_mutex());
   RETURN_IF_ERROR(ctx_.store.Write([&](WriteTx& tx) -> Status {
     RETURN_IF_ERROR(tx.InsertUser(u));
     AuditEvent ev = MakeAuditEvent(actor, now, "user.created", u.id,
@@ -66,8 +65,7 @@ Result<User> UserService::Create(const Principal& actor, const NewUser& in,
     RETURN_IF_ERROR(tx.AppendAudit(ev));
     return RecordIdempotency(tx, idem, "user", u.id, now, ctx_.config.idempotency_ttl);
   }));
-  ctx_.view.PutUser(u);
-  ctx_.view.Publish();
+  ctx_.follower.CatchUpAfterWrite();
   u.password_hash.clear();
   return u;
 }
@@ -84,7 +82,6 @@ Result<User> UserService::Update(const Principal& actor, const std::string& id, 
   const Millis now = ctx_.clock.Now();
   User u;
   bool credentials_changed = false;
-  std::lock_guard lock(ctx_.view.write_mutex());
   RETURN_IF_ERROR(ctx_.store.Write([&](WriteTx& tx) -> Status {
     ASSIGN_OR_RETURN(u, tx.GetUser(id));
     const bool was_manager = u.role_manager && !u.disabled;
@@ -107,8 +104,7 @@ Result<User> UserService::Update(const Principal& actor, const std::string& id, 
     AuditEvent ev = MakeAuditEvent(actor, now, "user.updated", u.id, {{"changed", changed}});
     return tx.AppendAudit(ev);
   }));
-  ctx_.view.PutUser(u);
-  ctx_.view.Publish();
+  ctx_.follower.CatchUpAfterWrite();
   if (credentials_changed) ctx_.InvalidateCredentials();
   u.password_hash.clear();
   return u;
@@ -116,7 +112,6 @@ Result<User> UserService::Update(const Principal& actor, const std::string& id, 
 
 Status UserService::Delete(const Principal& actor, const std::string& id) {
   const Millis now = ctx_.clock.Now();
-  std::lock_guard lock(ctx_.view.write_mutex());
   RETURN_IF_ERROR(ctx_.store.Write([&](WriteTx& tx) -> Status {
     ASSIGN_OR_RETURN(User u, tx.GetUser(id));
     ASSIGN_OR_RETURN(bool in_grant, tx.UserInActiveGrant(id, now));
@@ -129,8 +124,7 @@ Status UserService::Delete(const Principal& actor, const std::string& id) {
     AuditEvent ev = MakeAuditEvent(actor, now, "user.deleted", id, {{"email", u.email}});
     return tx.AppendAudit(ev);
   }));
-  ctx_.view.RemoveUser(id);
-  ctx_.view.Publish();
+  ctx_.follower.CatchUpAfterWrite();
   ctx_.InvalidateCredentials();
   return Status::Ok();
 }
