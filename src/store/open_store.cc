@@ -1,4 +1,5 @@
 // The one place a backend is chosen from the --db URL.
+#include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
 
@@ -19,8 +20,11 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& url) {
     ASSIGN_OR_RETURN(auto store, SqliteStore::Open(path));
     return std::unique_ptr<Store>(std::move(store));
   }
-  if (url.starts_with("postgres://") || url.starts_with("postgresql://"))
-    return BadUrl("PostgreSQL backend not built yet; use sqlite:PATH");
+  if (url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+    // The URL goes to libpq as is (it may carry the password); it is never logged or echoed.
+    ASSIGN_OR_RETURN(auto store, PostgresStore::Open(url));
+    return std::unique_ptr<Store>(std::move(store));
+  }
   return BadUrl("unknown store URL; expected sqlite:PATH or postgres://...");
 }
 

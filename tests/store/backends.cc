@@ -5,8 +5,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "conformance.h"
+#include "pg_test_server.h"
 
 namespace jitgate::testing {
 namespace {
@@ -30,6 +32,37 @@ StoreBackend SqliteBackend() {
   return b;
 }
 
+// A fresh database per test on one PostgreSQL server started for the whole process (see
+// pg_test_server.h). PostgreSQL honours every category.
+StoreBackend PostgresBackend() {
+  StoreBackend b;
+  b.name = "Postgres";
+  b.create_database = [] {
+    PgTestServer* server = PgTestServer::Get();
+    if (server == nullptr) {
+      ADD_FAILURE() << "PostgreSQL is required here but unavailable: " << PgTestServer::Error();
+      return std::string("postgres://127.0.0.1:1/unavailable");
+    }
+    std::string error;
+    std::string url = server->CreateDatabase(&error);
+    if (url.empty()) ADD_FAILURE() << error;
+    return url;
+  };
+  b.drop_database = [](const std::string& url) {
+    if (PgTestServer* server = PgTestServer::Get()) server->DropDatabase(url);
+  };
+  return b;
+}
+
+// The PostgreSQL instantiation exists when its binaries are installed, or always under CI=true
+// (where a missing PostgreSQL must fail the suite, not skip it).
+std::vector<StoreBackend> PostgresBackends() {
+  if (!PgRequired() && access("/usr/lib/postgresql/15/bin/postgres", X_OK) != 0 &&
+      std::getenv("JITGATE_PG_BIN") == nullptr)
+    return {};
+  return {PostgresBackend()};
+}
+
 std::string BackendName(const ::testing::TestParamInfo<StoreBackend>& info) {
   return info.param.name;
 }
@@ -37,5 +70,7 @@ std::string BackendName(const ::testing::TestParamInfo<StoreBackend>& info) {
 }  // namespace
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreConformance, ::testing::Values(SqliteBackend()), BackendName);
+INSTANTIATE_TEST_SUITE_P(Postgres, StoreConformance, ::testing::ValuesIn(PostgresBackends()),
+                         BackendName);
 
 }  // namespace jitgate::testing

@@ -1,0 +1,157 @@
+#include "store/postgres/pg_store.h"
+
+#include <exception>
+
+#include "store/postgres/pg_migrations.h"
+#include "store/postgres/pg_tx.h"
+
+namespace jitgate {
+namespace {
+constexpr size_t kMaxIdle = 16;
+
+// Every Write takes this transaction-scoped advisory lock first ("jg-write" in ASCII), so writers
+// are serialised across all connections and all replicas on the database. That is what makes the
+// read-then-write steps exact: the active-grant limit (count, then insert), the audit chain (read
+// the last hash, then append) and the gapless change-feed seq (MAX + 1). The alternative,
+// SERIALIZABLE with retry, would also be exact but makes every concurrent grant creation a likely
+// serialization failure (all of them read the same count and the same chain head), so under load
+// most attempts would be thrown away and retried; writes are bound by the commit fsync anyway, so
+// one writer at a time costs little and never livelocks. Reads never take the lock.
+constexpr const char* kBeginWrite = "BEGIN; SELECT pg_advisory_xact_lock(7667146881665430629)";
+constexpr const char* kBeginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+
+// Runs fn, turning an escaping exception into kInternal so the transaction is always ended.
+template <typename Tx>
+Status RunGuarded(const std::function<Status(Tx&)>& fn, Tx& tx) {
+  try {
+    return fn(tx);
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("exception inside a store transaction: ") + e.what());
+  } catch (...) {
+    return Status::Internal("exception inside a store transaction");
+  }
+}
+}  // namespace
+
+Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const std::string& url,
+                                                           const PgConnectOptions& options) {
+  std::unique_ptr<PostgresStore> store(new PostgresStore(url, options));
+  ASSIGN_OR_RETURN(auto c, PgConnection::Open(store->url_, store->options_));
+  RETURN_IF_ERROR(MigratePostgres(*c));
+  store->Give(std::move(c));
+  return store;
+}
+
+Result<std::unique_ptr<PgConnection>> PostgresStore::Take() {
+  {
+    std::lock_guard lock(pool_mu_);
+    if (!idle_.empty()) {
+      auto c = std::move(idle_.back());
+      idle_.pop_back();
+      return c;
+    }
+  }
+  return PgConnection::Open(url_, options_);
+}
+
+void PostgresStore::Give(std::unique_ptr<PgConnection> c) {
+  std::lock_guard lock(pool_mu_);
+  if (c->broken()) {
+    idle_.clear();
+    return;
+  }
+  if (idle_.size() < kMaxIdle) idle_.push_back(std::move(c));
+}
+
+Result<std::unique_ptr<PgConnection>> PostgresStore::Begin(const std::string& begin) {
+  // A pooled connection may have died since its last use (e.g. the server restarted): then the
+  // pool is emptied and the second attempt connects afresh.
+  for (int attempt = 0;; ++attempt) {
+    ASSIGN_OR_RETURN(auto c, Take());
+    c->ClearTxError();
+    Status st = c->Exec(begin, "begin");
+    if (st.ok()) return c;
+    const bool broken = c->broken();
+    if (!broken) (void)c->Exec("ROLLBACK", "roll back");
+    Give(std::move(c));
+    if (!broken || attempt >= 1) return st;
+  }
+}
+
+Status PostgresStore::Read(const std::function<Status(ReadTx&)>& fn) {
+  ASSIGN_OR_RETURN(auto c, Begin(kBeginRead));
+  PgTx tx(*c);
+  ReadTx& rtx = tx;
+  Status st = RunGuarded<ReadTx>(fn, rtx);
+  if (st.ok() && !c->tx_error().ok()) st = c->tx_error();
+  Status end = c->Exec(st.ok() ? "COMMIT" : "ROLLBACK", "end read");
+  Give(std::move(c));
+  return st.ok() ? end : st;
+}
+
+Status PostgresStore::WriteOnce(PgConnection& c, const std::function<Status(WriteTx&)>& fn) {
+  PgTx tx(c);
+  WriteTx& wtx = tx;
+  Status st = RunGuarded<WriteTx>(fn, wtx);
+  // PostgreSQL aborted the transaction at its first SQL error: that error wins even if fn
+  // swallowed it (COMMIT would silently roll back).
+  if (!c.tx_error().ok()) st = c.tx_error();
+  if (st.ok() && tx.last_change_seq() > 0) {
+    // Delivered to listeners only if and when the transaction commits.
+    st = c.Query("SELECT pg_notify($1, $2)",
+                 PgParams().Add(kPgChangeChannel).Add(tx.last_change_seq()), "notify")
+             .status();
+  }
+  if (!st.ok()) {
+    (void)c.Exec("ROLLBACK", "roll back");
+    return st;
+  }
+  // With synchronous_commit=on the commit returns after the WAL is flushed: durable.
+  Status commit = c.Exec("COMMIT", "commit");
+  if (!commit.ok()) {
+    (void)c.Exec("ROLLBACK", "roll back");
+    if (commit.code() == Code::kUnavailable) return commit;
+    return Status::Unavailable("the change could not be committed: " + commit.message());
+  }
+  return Status::Ok();
+}
+
+Status PostgresStore::Write(const std::function<Status(WriteTx&)>& fn) {
+  for (int attempt = 1;; ++attempt) {
+    ASSIGN_OR_RETURN(auto c, Begin(kBeginWrite));
+    Status st = WriteOnce(*c, fn);
+    const bool retry = !st.ok() && c->tx_retryable() && attempt < kMaxWriteAttempts;
+    Give(std::move(c));
+    if (!retry) return st;
+  }
+}
+
+Result<int64_t> PostgresStore::QueryInt(const std::string& sql, std::string_view what) {
+  // Like Begin: a stale pooled connection gets one fresh retry.
+  for (int attempt = 0;; ++attempt) {
+    ASSIGN_OR_RETURN(auto c, Take());
+    c->ClearTxError();
+    Result<PgResult> r = c->Query(sql, PgParams(), what);
+    const bool broken = c->broken();
+    Give(std::move(c));
+    if (r.ok()) {
+      if (r->rows() == 0) return Status::Internal(std::string(what) + ": no row");
+      return r->Int(0, 0);
+    }
+    if (!broken || attempt >= 1) return r.status();
+  }
+}
+
+Status PostgresStore::Ping() {
+  auto r = QueryInt("SELECT 1", "ping");
+  return r.ok() ? Status::Ok() : r.status();
+}
+
+Result<Millis> PostgresStore::DatabaseTime() {
+  return QueryInt("SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint",
+                  "read the database clock");
+}
+
+Status PostgresStore::WaitForChange(Millis timeout) { return listener_.Wait(timeout); }
+
+}  // namespace jitgate
