@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "app/access_view.h"
+#include "app/aligned_clock.h"
 #include "app/api_key_service.h"
 #include "app/app_config.h"
 #include "app/audit_service.h"
@@ -25,7 +26,8 @@ namespace jitgate {
 class App {
   // Declared first: the services below keep references to these, so they must be built before.
   Store& store_;
-  const Clock& clock_;
+  AlignedClock aligned_clock_;  // the database's clock, on stores shared with other replicas
+  const Clock& clock_;          // aligned_clock_ on shared stores, else the clock given
   const AppConfig config_;
   AccessView view_;
   ChangeFollower follower_;
@@ -33,7 +35,8 @@ class App {
   ServiceContext ctx_;
 
  public:
-  // Builds the app over `store` (not owned; must outlive the App). Call Start() before use.
+  // Builds the app over `store` (not owned; must outlive the App) and `clock` (which, on a store
+  // shared with other replicas, is aligned to the database's clock). Call Start() before use.
   App(Store& store, const Clock& clock, AppConfig config);
   ~App();
 
@@ -67,8 +70,10 @@ class App {
   // Change-feed entries are kept this long: a replica out of touch for longer reloads everything.
   static constexpr Millis kChangeRetention = 60 * 60 * kMillisPerSecond;
   static constexpr Millis kChangePruneInterval = 10 * 60 * kMillisPerSecond;
+  static constexpr Millis kClockAlignInterval = 30 * kMillisPerSecond;
   void RunChores();  // on the expirer's thread, about once a second
   Millis last_prune_ = 0;
+  Millis last_align_ = 0;
 };
 
 }  // namespace jitgate

@@ -1,7 +1,8 @@
 // ChangeWatcher: on a store shared by several replicas, a thread that applies other replicas'
 // changes. It wakes on the store's change notification (PostgreSQL LISTEN/NOTIFY) and also polls,
 // so a lost notification or a dropped connection delays a change by at most kPollInterval once the
-// database answers again (the change feed, not the notification, says what changed).
+// database answers again (the change feed, not the notification, says what changed); and it reloads
+// everything every kFullReloadInterval as a consistency check.
 #pragma once
 
 #include <atomic>
@@ -16,6 +17,8 @@ class ChangeWatcher {
  public:
   // Also the longest wait for a change whose notification was lost.
   static constexpr Millis kPollInterval = 500;
+  // A full reload now and then, so that even a change the feed could not describe is healed.
+  static constexpr Millis kFullReloadInterval = 5 * 60 * 1000;
 
   ChangeWatcher(Store& store, ChangeFollower& follower) : store_(store), follower_(follower) {}
   ~ChangeWatcher() { Stop(); }

@@ -228,6 +228,11 @@ class Store {
   // false simply wait for the timeout. kUnavailable (after waiting) when the database is down.
   virtual Status WaitForChange(Millis timeout) = 0;
 
+  // The database server's clock, in ms since the Unix epoch. Replicas sharing a database align their
+  // clocks to it so that every replica decides expiry by the same clock. SQLite: the host's clock.
+  // kUnavailable when the database cannot be reached.
+  virtual Result<Millis> DatabaseTime() = 0;
+
   // OK when the database answers a trivial query.
   virtual Status Ping() = 0;
 

@@ -85,6 +85,11 @@ Status SqliteStore::WaitForChange(Millis timeout) {
   return Status::Ok();
 }
 
+Result<Millis> SqliteStore::DatabaseTime() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
 Status SqliteStore::Ping() {
   return Read([](ReadTx& tx) -> Status {
     auto n = tx.CountEnabledRoleManagers();

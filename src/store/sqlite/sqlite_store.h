@@ -23,6 +23,8 @@ class SqliteStore final : public Store {
   Status Ping() override;
   // One process owns the file, so there is nothing to wait for: sleeps for `timeout`.
   Status WaitForChange(Millis timeout) override;
+  // The host's clock: the file lives on this machine.
+  Result<Millis> DatabaseTime() override;
   StoreFeatures features() const override { return StoreFeatures{}; }
 
   // Runs `PRAGMA integrity_check`: OK when it answers "ok", else kInternal with its report.
