@@ -2,7 +2,9 @@
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -19,6 +21,7 @@ namespace {
 
 struct ServeFlags {
   std::string db = "sqlite:data/jitgate.db";
+  std::string db_password_file;
   std::string listen = "127.0.0.1:8080";
   std::string tls_cert, tls_key;
   std::string web_dir = "web/dist";
@@ -29,6 +32,9 @@ struct ServeFlags {
   int login_max_failures = 5;
   int io_threads = 0;
   int max_connections = 10000;
+  // nginx's keepalive_requests default: bounds what one client can pipeline on one connection
+  // and lets load spread again over the I/O threads; a client just reconnects.
+  int max_requests_per_connection = 1000;
   int read_timeout_seconds = 10;
   int idle_timeout_seconds = 30;
   std::string log_format = "text";
@@ -52,6 +58,19 @@ bool ParseListen(const std::string& listen, std::string* host, uint16_t* port) {
   return true;
 }
 
+// Raises the soft limit on open files to the hard limit (a default soft limit of 1024 would cap
+// the server far below --max-connections) and returns the limit now in force, or -1 if unknown.
+long RaiseFileLimit() {
+  struct rlimit lim;
+  if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) return -1;
+  if (lim.rlim_cur < lim.rlim_max) {
+    struct rlimit raised = lim;
+    raised.rlim_cur = lim.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) lim = raised;
+  }
+  return lim.rlim_cur == RLIM_INFINITY ? -1 : static_cast<long>(lim.rlim_cur);
+}
+
 void SetUpLogging(const ServeFlags& f) {
   auto logger = spdlog::stderr_color_mt("jitgate");
   spdlog::set_default_logger(logger);
@@ -61,6 +80,39 @@ void SetUpLogging(const ServeFlags& f) {
     spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
   }
   spdlog::set_level(spdlog::level::from_str(f.log_level));
+}
+
+// A store URL fit for output: the password of `scheme://user:password@host` and any
+// `password=` parameter replaced by "***".
+std::string RedactPassword(std::string url) {
+  const size_t scheme = url.find("://");
+  if (scheme != std::string::npos) {
+    const size_t at = url.find('@', scheme + 3);
+    const size_t colon = url.find(':', scheme + 3);
+    if (at != std::string::npos && colon != std::string::npos && colon < at)
+      url.replace(colon + 1, at - colon - 1, "***");
+  }
+  for (size_t p = url.find("password="); p != std::string::npos; p = url.find("password=", p + 1)) {
+    const size_t end = url.find('&', p);
+    url.replace(p + 9, (end == std::string::npos ? url.size() : end) - p - 9, "***");
+  }
+  return url;
+}
+
+// Makes the database password in `path` (first line) the one libpq uses when the URL has none
+// (as PGPASSWORD), so it need not appear in a URL, a process listing or an environment file.
+// Empty path: nothing to do. Prints the problem and returns false when the file cannot be read.
+bool UsePasswordFile(const std::string& path) {
+  if (path.empty()) return true;
+  std::ifstream in(path);
+  std::string password;
+  if (!in || !std::getline(in, password)) {
+    std::cerr << "jitgate: cannot read the database password file " << path << "\n";
+    return false;
+  }
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  ::setenv("PGPASSWORD", password.c_str(), 1);
+  return true;
 }
 
 AppConfig ConfigFrom(const ServeFlags& f) {
@@ -85,9 +137,18 @@ int Serve(const ServeFlags& f) {
   opts.tls_cert_file = f.tls_cert;
   opts.tls_key_file = f.tls_key;
   opts.max_connections = f.max_connections;
+  opts.max_requests_per_connection = f.max_requests_per_connection;
   opts.read_timeout = std::chrono::seconds(f.read_timeout_seconds);
   opts.idle_timeout = std::chrono::seconds(f.idle_timeout_seconds);
 
+  const long open_files = RaiseFileLimit();
+  spdlog::info("open files limit {}, --max-connections {}", open_files, f.max_connections);
+  if (open_files > 0 && f.max_connections > open_files) {
+    spdlog::warn("--max-connections {} exceeds the open files limit {}: accepting may stall",
+                 f.max_connections, open_files);
+  }
+
+  if (!UsePasswordFile(f.db_password_file)) return 1;
   auto store = OpenStore(f.db);
   if (!store.ok()) {
     std::cerr << "jitgate: cannot open the store: " << store.status().message() << "\n";
@@ -127,7 +188,8 @@ int Serve(const ServeFlags& f) {
   return 0;
 }
 
-int Init(const std::string& db, const std::string& email, bool json) {
+int Init(const std::string& db, const std::string& password_file, const std::string& email, bool json) {
+  if (!UsePasswordFile(password_file)) return 1;
   auto store = OpenStore(db);
   if (!store.ok()) {
     std::cerr << "jitgate: cannot open the store: " << store.status().message() << "\n";
@@ -148,7 +210,7 @@ int Init(const std::string& db, const std::string& email, bool json) {
                      .dump()
               << std::endl;
   } else {
-    std::cout << "jitgate store initialised (" << db << ")\n"
+    std::cout << "jitgate store initialised (" << RedactPassword(db) << ")\n"
               << "  admin email:    " << r->admin.email << "\n"
               << "  admin password: " << r->password << "\n"
               << "  admin API key:  " << r->api_key << "\n"
@@ -163,15 +225,22 @@ void RegisterServerCommands(CLI::App& app, int* exit_code) {
   auto init_db = std::make_shared<std::string>("sqlite:data/jitgate.db");
   auto init_email = std::make_shared<std::string>();
   auto init_json = std::make_shared<bool>(false);
+  auto init_password_file = std::make_shared<std::string>();
   CLI::App* init = app.add_subcommand("init", "Create the schema and the first role manager (once)");
   init->add_option("--db", *init_db, "Store URL: sqlite:PATH or postgres://...")->envname("JITGATE_DB");
+  init->add_option("--db-password-file", *init_password_file,
+                   "File whose first line is the database password (PostgreSQL)")
+      ->envname("JITGATE_DB_PASSWORD_FILE");
   init->add_option("--admin-email", *init_email, "Email of the first role manager")->required();
   init->add_flag("--json", *init_json, "Print {userId, email, password, apiKey} as JSON");
-  init->callback([=] { *exit_code = Init(*init_db, *init_email, *init_json); });
+  init->callback([=] { *exit_code = Init(*init_db, *init_password_file, *init_email, *init_json); });
 
   auto f = std::make_shared<ServeFlags>();
   CLI::App* serve = app.add_subcommand("serve", "Serve the REST API and the portal");
   serve->add_option("--db", f->db, "Store URL: sqlite:PATH or postgres://...")->envname("JITGATE_DB");
+  serve->add_option("--db-password-file", f->db_password_file,
+                    "File whose first line is the database password (PostgreSQL)")
+      ->envname("JITGATE_DB_PASSWORD_FILE");
   serve->add_option("--listen", f->listen, "HOST:PORT to listen on")->envname("JITGATE_LISTEN");
   serve->add_option("--tls-cert", f->tls_cert, "TLS certificate chain (PEM)")->envname("JITGATE_TLS_CERT");
   serve->add_option("--tls-key", f->tls_key, "TLS private key (PEM)")->envname("JITGATE_TLS_KEY");
@@ -190,6 +259,9 @@ void RegisterServerCommands(CLI::App& app, int* exit_code) {
       ->envname("JITGATE_IO_THREADS")->check(CLI::Range(0, 256));
   serve->add_option("--max-connections", f->max_connections, "Open connections at most")
       ->envname("JITGATE_MAX_CONNECTIONS")->check(CLI::Range(1, 1000000));
+  serve->add_option("--max-requests-per-connection", f->max_requests_per_connection,
+                    "Requests served on one keep-alive connection before it is closed (0: no limit)")
+      ->envname("JITGATE_MAX_REQUESTS_PER_CONNECTION")->check(CLI::Range(0, 100000000));
   serve->add_option("--read-timeout", f->read_timeout_seconds, "Seconds to receive one request")
       ->envname("JITGATE_READ_TIMEOUT")->check(CLI::Range(1, 3600));
   serve->add_option("--idle-timeout", f->idle_timeout_seconds, "Seconds a keep-alive connection may idle")
