@@ -32,13 +32,13 @@ StoreBackend SqliteBackend() {
   return b;
 }
 
-// A fresh database per test on one PostgreSQL server started for the whole process (see
+// A fresh database per test on the PostgreSQL server shared by the test processes (see
 // pg_test_server.h). PostgreSQL honours every category.
 StoreBackend PostgresBackend() {
   StoreBackend b;
   b.name = "Postgres";
   b.create_database = [] {
-    PgTestServer* server = PgTestServer::Get();
+    PgTestServer* server = PgTestServer::Shared();
     if (server == nullptr) {
       ADD_FAILURE() << "PostgreSQL is required here but unavailable: " << PgTestServer::Error();
       return std::string("postgres://127.0.0.1:1/unavailable");
@@ -49,7 +49,7 @@ StoreBackend PostgresBackend() {
     return url;
   };
   b.drop_database = [](const std::string& url) {
-    if (PgTestServer* server = PgTestServer::Get()) server->DropDatabase(url);
+    if (PgTestServer* server = PgTestServer::Shared()) server->DropDatabase(url);
   };
   return b;
 }
@@ -57,9 +57,7 @@ StoreBackend PostgresBackend() {
 // The PostgreSQL instantiation exists when its binaries are installed, or always under CI=true
 // (where a missing PostgreSQL must fail the suite, not skip it).
 std::vector<StoreBackend> PostgresBackends() {
-  if (!PgRequired() && access("/usr/lib/postgresql/15/bin/postgres", X_OK) != 0 &&
-      std::getenv("JITGATE_PG_BIN") == nullptr)
-    return {};
+  if (!PgRequired() && !PgInstalled()) return {};
   return {PostgresBackend()};
 }
 

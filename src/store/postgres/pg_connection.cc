@@ -25,6 +25,10 @@ std::string ErrorText(const PGresult* r, PGconn* conn) {
   return FirstLine(conn ? PQerrorMessage(conn) : "no connection");
 }
 
+// libpq prints server notices (e.g. "terminating connection due to administrator command") to
+// stderr by default; errors reach callers as Status values instead.
+void IgnoreNotice(void*, const char*) {}
+
 }  // namespace
 
 std::vector<const char*> PgParams::Pointers() const {
@@ -102,6 +106,7 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& url,
   PGconn* raw = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   if (raw == nullptr) return Status::Unavailable("the database is unreachable (out of memory)");
   std::unique_ptr<PgConnection> c(new PgConnection(raw));
+  PQsetNoticeProcessor(raw, IgnoreNotice, nullptr);
   if (PQstatus(raw) != CONNECTION_OK)
     return Status::Unavailable("the database is unreachable (" + FirstLine(PQerrorMessage(raw)) +
                                ")");
