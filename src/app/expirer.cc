@@ -63,10 +63,16 @@ void Expirer::Notify(Millis) {
 
 void Expirer::Loop() {
   Millis last_chores = 0;
+  bool failing = false;  // log transitions only: an unreachable store must not flood the log
   for (;;) {
     auto recorded = RunOnce();
-    if (!recorded.ok()) spdlog::warn("expirer: {}", recorded.status().message());
-    else if (*recorded > 0) spdlog::info("expirer: recorded {} expired grant(s)", *recorded);
+    if (!recorded.ok() && !failing) {
+      spdlog::warn("expirer: cannot record expiries until the store answers: {}", recorded.status().message());
+    } else if (recorded.ok() && failing) {
+      spdlog::info("expirer: the store answers again");
+    }
+    failing = !recorded.ok();
+    if (recorded.ok() && *recorded > 0) spdlog::info("expirer: recorded {} expired grant(s)", *recorded);
     const Millis now = ctx_.clock.Now();
     if (now - last_chores >= kMillisPerSecond) {
       last_chores = now;
