@@ -68,4 +68,20 @@ std::optional<HttpResponse> ResponseForReadError(const beast::error_code& ec) {
   return std::nullopt;  // timeout, reset, cancelled: nobody to answer
 }
 
+std::optional<HttpResponse> ResponseForBadHeader(const bhttp::request<bhttp::string_body>& header,
+                                                 bool chunked, size_t header_limit) {
+  // The size as sent, give or take optional whitespace: "METHOD SP target SP HTTP/x.y CRLF",
+  // each "name: value CRLF", and the final CRLF.
+  size_t size = header.method_string().size() + header.target().size() + 12;
+  for (const auto& field : header) size += field.name_string().size() + field.value().size() + 4;
+  size += 2;
+  if (size > header_limit) {
+    return HttpResponse::Error(431, "HEADERS_TOO_LARGE", "request headers too large");
+  }
+  if (!chunked && header.find(bhttp::field::transfer_encoding) != header.end()) {
+    return HttpResponse::Error(400, "VALIDATION_FAILED", "unsupported Transfer-Encoding");
+  }
+  return std::nullopt;
+}
+
 }  // namespace jitgate::http_internal

@@ -45,6 +45,15 @@ Status FillRequest(bhttp::request<bhttp::string_body>& parsed, HttpRequest* req)
 // (timeout, client gone).
 std::optional<HttpResponse> ResponseForReadError(const beast::error_code& ec);
 
+// Checks a request whose header was parsed, before its body is read. The answer to send (the
+// connection then closes), or nullopt when the request may proceed:
+// - 431 when the request line and headers together exceed `header_limit` bytes (Beast's own
+//   limit applies to each read separately, so many small headers could slip past it);
+// - 400 when Transfer-Encoding is present but chunked is not the final coding: the body's length
+//   is then unknowable, and guessing it would let the body be read as a smuggled next request.
+std::optional<HttpResponse> ResponseForBadHeader(const bhttp::request<bhttp::string_body>& header,
+                                                 bool chunked, size_t header_limit);
+
 template <class Stream>
 class Session final : public SessionHandle {
  public:
@@ -129,6 +138,13 @@ class Session final : public SessionHandle {
     Lowest().expires_after(ctx_.options.read_timeout);
     co_await bhttp::async_read_header(stream_, buffer_, *parser_,
                                       asio::redirect_error(asio::use_awaitable, ec));
+    if (!ec) {
+      if (auto res = ResponseForBadHeader(parser_->get(), parser_->chunked(),
+                                          ctx_.options.header_limit)) {
+        co_await AnswerAndLinger(*res);
+        co_return false;
+      }
+    }
     if (!ec && !parser_->is_done()) {
       if (auto expect = parser_->get()[bhttp::field::expect];
           parser_->get().version() == 11 && beast::iequals(expect, "100-continue")) {
