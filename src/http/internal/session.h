@@ -94,7 +94,13 @@ class Session final : public SessionHandle {
       keep_alive = keep_alive && !res.close;
       bool written = co_await Write(res, keep_alive);
       Report(route_name, res.status, started);
-      if (!written || !keep_alive) break;
+      if (!written) break;
+      if (!keep_alive) {
+        // Requests the client pipelined after this one may still arrive; closing on them
+        // would reset the connection and could destroy responses the client has not read.
+        co_await Linger();
+        break;
+      }
     }
     co_await Close();
   }
@@ -220,7 +226,13 @@ class Session final : public SessionHandle {
     request_.version = parser_->get().version() == 10 ? 10 : 11;
     bool written = co_await Write(res, /*keep_alive=*/false);
     Report("", res.status, started);
-    if (!written) co_return;
+    if (written) co_await Linger();
+  }
+
+  // After the last response: closes the sending side and reads (and drops) what the client still
+  // sends until it closes too, at most kLinger / kMaxLingerBytes. Closing a socket with unread
+  // data makes the kernel send a reset, which can destroy the answer in the client's buffer.
+  asio::awaitable<void> Linger() {
     if constexpr (!kTls) {
       beast::error_code ec;
       Lowest().socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
