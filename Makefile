@@ -10,7 +10,7 @@ APT_PACKAGES := build-essential cmake ninja-build pkg-config git \
   libsqlite3-dev sqlite3 libpq-dev postgresql libgtest-dev libgmock-dev libbenchmark-dev \
   python3 python3-pytest python3-pytest-timeout wrk chromium jq curl
 
-.PHONY: all deps build web run test bench clean
+.PHONY: all deps build web run test bench deps-bench clean
 all: build
 
 # Installs only the Debian packages that are missing.
@@ -37,8 +37,18 @@ run: build web
 test: build web
 	cd $(BUILD_DIR) && ctest --output-on-failure --timeout 1500
 
-bench: build
-	bench/run.sh
+# Bench-only packages: the nginx baseline, wrk, PostgreSQL (the SQL alternative, pgbench), perf.
+BENCH_APT_PACKAGES := nginx-light wrk postgresql postgresql-contrib linux-perf
+deps-bench:
+	@missing=$$(for p in $(BENCH_APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing: $$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+# The side-by-side benchmark suite (~10 min); refreshes the figures block of docs/PERFORMANCE.md.
+bench: build deps-bench
+	BUILD=$(BUILD_DIR) bench/run.sh --update-doc docs/PERFORMANCE.md
 
 clean:
 	rm -rf build
