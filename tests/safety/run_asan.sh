@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# `make test-asan`: builds the asan preset (ASan + UBSan, -O1 -g) with only the targets it runs, then
+# runs the unit test binaries, the store suite and the API suite (tests/api) against the sanitized
+# binary. Every sanitized process (tests, `jitgate serve`, `jitgate init`, client verbs) writes any
+# report to one fresh directory (log_path); a report from any of them fails the run, even when the
+# process that wrote it was a server whose exit status no test looked at.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BUILD=build/asan
+JOBS=${JOBS:-2}
+UNIT_TESTS=(jg_core_tests jg_http_tests jg_app_tests jg_api_tests jg_cli_tests jg_store_tests)
+t0=$(date +%s)
+
+launcher=()
+if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
+cmake --preset asan "${launcher[@]}" >/dev/null
+targets=(jitgate)
+for t in "${UNIT_TESTS[@]}"; do
+  if ninja -C "$BUILD" -t query "$t" >/dev/null 2>&1; then targets+=("$t"); fi
+done
+cmake --build "$BUILD" --target "${targets[@]}" -j"$JOBS"
+t1=$(date +%s)
+
+reports=$(mktemp -d /tmp/jitgate-asan-reports-XXXXXX)
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:log_path=$reports/asan"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$reports/ubsan"
+failed=0
+
+# Fails the run when any sanitized process left a report.
+check_reports() {
+  if compgen -G "$reports/*" >/dev/null; then
+    echo "test-asan: sanitizer reports after $1:" >&2
+    for f in "$reports"/*; do echo "=== $f" >&2; head -c 20000 "$f" >&2; done
+    failed=1
+  fi
+}
+
+for t in "${targets[@]:1}"; do
+  echo "test-asan: $t"
+  if ! "$BUILD/tests/$t" --gtest_brief=1; then echo "test-asan: $t FAILED" >&2; failed=1; fi
+done
+check_reports "the unit tests"
+t2=$(date +%s)
+
+echo "test-asan: tests/api against $BUILD/jitgate"
+if ! JITGATE_BIN="$PWD/$BUILD/jitgate" /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/api; then
+  echo "test-asan: tests/api FAILED" >&2
+  failed=1
+fi
+check_reports "the API suite"
+t3=$(date +%s)
+
+echo "test-asan: build $((t1 - t0))s, unit tests $((t2 - t1))s, API suite $((t3 - t2))s, total $((t3 - t0))s"
+if [ "$failed" -ne 0 ]; then
+  echo "test-asan: FAILED (reports kept in $reports)" >&2
+  exit 1
+fi
+rm -rf "$reports"
+echo "test-asan: OK, no sanitizer report"
