@@ -36,6 +36,12 @@ run: build web
 
 test: build web
 	cd $(BUILD_DIR) && ctest --output-on-failure --timeout 1500
+	$(MAKE) test-asan
+
+# ASan + UBSan build (preset asan) running the unit tests and tests/api; any sanitizer report fails.
+.PHONY: test-asan
+test-asan: deps
+	tests/safety/run_asan.sh
 
 # Bench-only packages: the nginx baseline, wrk, PostgreSQL (the SQL alternative, pgbench), perf.
 BENCH_APT_PACKAGES := nginx-light wrk postgresql postgresql-contrib linux-perf
