@@ -102,9 +102,10 @@ class World:
         k = a.ok("POST", "/api-keys", 201, body={"label": uniq("revoked")})
         a.ok("DELETE", f"/api-keys/{k['id']}", 204)
         self.revoked_key = k["key"]
+        self.expired_at_ms = now_ms() + 3000  # waited for once, before the matrix runs
         self.expired_key = a.ok("POST", "/api-keys", 201, body={
-            "label": uniq("expiring"), "expiresAt": fmt_ts(now_ms() + 1500)})["key"]
-        self.expired_at_ms = now_ms() + 1500
+            "label": uniq("expiring"), "expiresAt": fmt_ts(self.expired_at_ms)})["key"]
+        Client(server.port, key=self.expired_key).ok("GET", "/me")  # works until it expires
         disabled = a.new_user_client(role_manager=True)  # a manager: only the disabling denies it
         a.ok("PATCH", f"/users/{disabled.user['id']}", 200, body={"disabled": True})
         self.disabled_key = disabled.key
