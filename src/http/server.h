@@ -6,11 +6,13 @@
 // coroutine waits, so a slow disk write never holds up the access checks served by the I/O threads.
 //
 // Answers the server produces itself use the API's JSON error body:
-//   400 VALIDATION_FAILED   malformed HTTP or a bad percent-encoding (then the connection closes)
+//   400 VALIDATION_FAILED   malformed HTTP, or a Transfer-Encoding other than chunked (then the
+//                           connection closes); a bad target or percent-encoding (it stays open)
 //   404 NOT_FOUND           no route (and no fallback)
 //   405 METHOD_NOT_ALLOWED  the path exists with other methods; Allow lists them
 //   413 PAYLOAD_TOO_LARGE   body over Options::body_limit (then the connection closes)
-//   431 HEADERS_TOO_LARGE   request line + headers over Options::header_limit (then closes)
+//   431 HEADERS_TOO_LARGE   request line + headers over Options::header_limit, in total however
+//                           many headers (then closes)
 //   500 INTERNAL            a handler threw
 //   503 UNAVAILABLE         Options::max_connections reached (then closes)
 #pragma once
