@@ -44,8 +44,8 @@ class Raw:
         self.data = data
         self.ended = ended  # "eof", "reset" or "timeout"
 
-    def statuses(self):
-        """The status codes of every response in `data`, in order (bodies are skipped by length)."""
+    def responses(self):
+        """(status, head text, body bytes) of every response in `data`, in order."""
         out = []
         rest = self.data
         while rest.startswith(b"HTTP/"):
@@ -53,19 +53,25 @@ class Raw:
             if not sep:
                 break
             lines = head.split(b"\r\n")
-            out.append(int(lines[0].split()[1]))
+            status = int(lines[0].split()[1])
             length = 0
             for line in lines[1:]:
                 name, _, value = line.partition(b":")
                 if name.strip().lower() == b"content-length":
                     length = int(value.strip())
-            if out[-1] >= 200:
-                rest = rest[length:]
+            body = b""
+            if status >= 200:
+                body, rest = rest[:length], rest[length:]
+            out.append((status, head.decode("latin-1"), body))
         return out
+
+    def statuses(self):
+        """The status codes of every response in `data`, in order."""
+        return [r[0] for r in self.responses()]
 
     def heads(self):
         """The response heads (status line and headers) as text, in order."""
-        return [h.decode("latin-1") for h in self.data.split(b"\r\n\r\n") if h.startswith(b"HTTP/")]
+        return [r[1] for r in self.responses()]
 
     def __repr__(self):
         return f"<Raw ended={self.ended} {self.data[:300]!r}>"
