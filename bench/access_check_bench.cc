@@ -112,6 +112,68 @@ void BM_WithGrants(benchmark::State& state, Scale s) {
   for (auto _ : state) benchmark::DoNotOptimize(index->WithGrants(grants));
 }
 
+// One change applied to the index (what AccessView::Publish does after a write): each iteration
+// derives a new snapshot from the same base with `make(dir)`'s changes and drops it.
+template <typename MakeChanges>
+void ApplyBench(benchmark::State& state, Scale s, MakeChanges make) {
+  const Directory dir = MakeDirectory(s);
+  auto index = AccessIndex::Build(dir);
+  const std::vector<AccessChange> changes = make(dir);
+  for (auto _ : state) benchmark::DoNotOptimize(index->WithChanges(changes));
+}
+
+// A new grant for one user on one pool.
+void BM_ApplyGrant(benchmark::State& state, Scale s) {
+  ApplyBench(state, s, [](const Directory& dir) {
+    Grant g = dir.active_grants[0];
+    g.id = Id('n', 1);
+    g.user_ids = {dir.users[dir.users.size() / 2].id};
+    return std::vector<AccessChange>{Replacement<Grant>{nullptr, std::make_shared<Grant>(g)}};
+  });
+}
+
+// A grant revoked.
+void BM_ApplyRevoke(benchmark::State& state, Scale s) {
+  ApplyBench(state, s, [](const Directory& dir) {
+    auto g = std::make_shared<Grant>(dir.active_grants[dir.active_grants.size() / 2]);
+    return std::vector<AccessChange>{Replacement<Grant>{g, nullptr}};
+  });
+}
+
+// One member added to a group.
+void BM_ApplyGroupMember(benchmark::State& state, Scale s) {
+  ApplyBench(state, s, [](const Directory& dir) {
+    auto before = std::make_shared<Group>(dir.groups[1]);
+    auto after = std::make_shared<Group>(*before);
+    after->member_ids.push_back(dir.users[7].id);
+    return std::vector<AccessChange>{Replacement<Group>{before, after}};
+  });
+}
+
+// A group's pool access changed (every member's entries from the group are redone).
+void BM_ApplyGroupAccess(benchmark::State& state, Scale s) {
+  ApplyBench(state, s, [](const Directory& dir) {
+    auto before = std::make_shared<Group>(dir.groups[1]);
+    auto after = std::make_shared<Group>(*before);
+    after->pool_access.push_back({dir.pools[3].id, Role::kStandard});
+    return std::vector<AccessChange>{Replacement<Group>{before, after}};
+  });
+}
+
+// A new user, and a new pool.
+void BM_ApplyUserAdd(benchmark::State& state, Scale s) {
+  ApplyBench(state, s, [](const Directory&) {
+    auto u = std::make_shared<User>(User{Id('x', 1), "x@example.com", "x", false, false, 0, ""});
+    return std::vector<AccessChange>{Replacement<User>{nullptr, u}};
+  });
+}
+void BM_ApplyPoolAdd(benchmark::State& state, Scale s) {
+  ApplyBench(state, s, [](const Directory&) {
+    auto p = std::make_shared<AgentPool>(AgentPool{Id('y', 1), "new", "", 0});
+    return std::vector<AccessChange>{Replacement<AgentPool>{nullptr, p}};
+  });
+}
+
 const Scale kSmall{10000, 1000, 1000, 100};
 const Scale kLarge{100000, 10000, 10000, 100000};
 
@@ -121,6 +183,18 @@ BENCHMARK_CAPTURE(BM_Build, small_10k_users, kSmall)->Unit(benchmark::kMilliseco
 BENCHMARK_CAPTURE(BM_Build, large_100k_users, kLarge)->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK_CAPTURE(BM_WithGrants, small_10k_users, kSmall)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_WithGrants, large_100k_users, kLarge)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ApplyGrant, small_10k_users, kSmall)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_ApplyGrant, large_100k_users, kLarge)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_ApplyRevoke, small_10k_users, kSmall)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_ApplyRevoke, large_100k_users, kLarge)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_ApplyGroupMember, small_10k_users, kSmall)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_ApplyGroupMember, large_100k_users, kLarge)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_ApplyGroupAccess, small_10k_users, kSmall)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_ApplyGroupAccess, large_100k_users, kLarge)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_ApplyUserAdd, small_10k_users, kSmall)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_ApplyUserAdd, large_100k_users, kLarge)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_ApplyPoolAdd, small_10k_users, kSmall)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_ApplyPoolAdd, large_100k_users, kLarge)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace jitgate

@@ -3,6 +3,14 @@
 #include <algorithm>
 
 namespace jitgate {
+namespace {
+// Above this many recorded changes (or a quarter of the mirror), one full build is cheaper than
+// applying them one by one.
+constexpr size_t kMaxDeltas = 4096;
+// Tombstones (ids of removed objects) the index may carry beyond the live objects before a full
+// build drops them.
+constexpr size_t kMinStaleBeforeRebuild = 4096;
+}  // namespace
 
 AccessView::AccessView() { current_.store(AccessIndex::Build(Directory{})); }
 
@@ -17,14 +25,31 @@ Status AccessView::Load(Store& store) {
   pools_.clear();
   groups_.clear();
   grants_.clear();
+  pending_.clear();
   for (auto& u : dir.users) {
     u.password_hash.clear();
-    users_.emplace(u.id, std::move(u));
+    const std::string id = u.id;
+    users_[id] = std::make_shared<const User>(std::move(u));
   }
-  for (auto& p : dir.pools) pools_.emplace(p.id, std::move(p));
-  for (auto& g : dir.groups) groups_.emplace(g.id, std::move(g));
-  for (auto& g : dir.active_grants) grants_.emplace(g.id, std::move(g));
-  directory_changed_ = true;
+  for (auto& p : dir.pools) {
+    const std::string id = p.id;
+    pools_[id] = std::make_shared<const AgentPool>(std::move(p));
+  }
+  for (auto& g : dir.groups) {
+    const std::string id = g.id;
+    groups_[id] = std::make_shared<const Group>(std::move(g));
+  }
+  std::multiset<Millis> expiries;
+  for (auto& g : dir.active_grants) {
+    expiries.insert(g.expires_at);
+    const std::string id = g.id;
+    grants_[id] = std::make_shared<const Grant>(std::move(g));
+  }
+  {
+    std::lock_guard e(expiries_mutex_);
+    expiries_ = std::move(expiries);
+  }
+  rebuild_ = true;
   Publish();
   return Status::Ok();
 }
@@ -48,82 +73,131 @@ const AccessIndex& AccessView::index() const {
 
 std::shared_ptr<const AccessIndex> AccessView::index_ptr() const { return current_.load(); }
 
+template <typename T>
+void AccessView::Replace(ById<T>& m, const std::string& id, std::shared_ptr<const T> after) {
+  std::shared_ptr<const T> before;
+  if (auto it = m.find(id); it != m.end()) {
+    before = it->second;
+    if (after) {
+      it->second = after;
+    } else {
+      m.erase(it);
+    }
+  } else if (after) {
+    m.emplace(id, after);
+  } else {
+    return;  // removing what is not there
+  }
+  if (!rebuild_) pending_.push_back(Replacement<T>{std::move(before), std::move(after)});
+}
+
 void AccessView::PutUser(const User& u) {
-  directory_changed_ = true;
-  User copy = u;
-  copy.password_hash.clear();
-  users_[u.id] = std::move(copy);
+  auto copy = std::make_shared<User>(u);
+  copy->password_hash.clear();
+  Replace<User>(users_, u.id, std::move(copy));
 }
 
 void AccessView::RemoveUser(const std::string& id) {
-  directory_changed_ = true;
-  users_.erase(id);
-  for (auto& [_, g] : groups_) std::erase(g.member_ids, id);
+  if (!users_.contains(id)) return;
+  Replace<User>(users_, id, nullptr);
+  // As the store does: the user leaves every group (a scan, but deleting a user is rare).
+  std::vector<std::shared_ptr<const Group>> changed;
+  for (const auto& [_, g] : groups_) {
+    if (std::find(g->member_ids.begin(), g->member_ids.end(), id) == g->member_ids.end()) continue;
+    auto copy = std::make_shared<Group>(*g);
+    std::erase(copy->member_ids, id);
+    changed.push_back(std::move(copy));
+  }
+  for (auto& g : changed) Replace<Group>(groups_, g->id, std::move(g));
 }
 
 void AccessView::PutPool(const AgentPool& p) {
-  directory_changed_ = true;
-  pools_[p.id] = p;
+  Replace<AgentPool>(pools_, p.id, std::make_shared<const AgentPool>(p));
 }
 
 void AccessView::RemovePool(const std::string& id) {
-  directory_changed_ = true;
-  pools_.erase(id);
-  for (auto& [_, g] : groups_)
-    std::erase_if(g.pool_access, [&](const PoolAccess& a) { return a.agent_pool_id == id; });
+  if (!pools_.contains(id)) return;
+  Replace<AgentPool>(pools_, id, nullptr);
+  std::vector<std::shared_ptr<const Group>> changed;
+  for (const auto& [_, g] : groups_) {
+    auto is_it = [&](const PoolAccess& a) { return a.agent_pool_id == id; };
+    if (std::none_of(g->pool_access.begin(), g->pool_access.end(), is_it)) continue;
+    auto copy = std::make_shared<Group>(*g);
+    std::erase_if(copy->pool_access, is_it);
+    changed.push_back(std::move(copy));
+  }
+  for (auto& g : changed) Replace<Group>(groups_, g->id, std::move(g));
 }
 
 void AccessView::PutGroup(const Group& g) {
-  directory_changed_ = true;
-  groups_[g.id] = g;
+  Replace<Group>(groups_, g.id, std::make_shared<const Group>(g));
 }
 
-void AccessView::RemoveGroup(const std::string& id) {
-  directory_changed_ = true;
-  groups_.erase(id);
-}
-void AccessView::PutActiveGrant(const Grant& g) { grants_[g.id] = g; }
-void AccessView::RemoveGrant(const std::string& id) { grants_.erase(id); }
+void AccessView::RemoveGroup(const std::string& id) { Replace<Group>(groups_, id, nullptr); }
 
-void AccessView::Publish() {
-  std::vector<Grant> grants;
-  std::vector<Millis> expiries;
-  grants.reserve(grants_.size());
-  for (const auto& [_, g] : grants_) {
-    grants.push_back(g);
-    expiries.push_back(g.expires_at);
-  }
-  std::shared_ptr<const AccessIndex> next;
-  if (directory_changed_) {
-    Directory dir;
-    dir.users.reserve(users_.size());
-    for (const auto& [_, u] : users_) dir.users.push_back(u);
-    for (const auto& [_, p] : pools_) dir.pools.push_back(p);
-    for (const auto& [_, g] : groups_) dir.groups.push_back(g);
-    dir.active_grants = std::move(grants);
-    next = AccessIndex::Build(dir);
-    directory_changed_ = false;
-  } else {
-    next = current_.load(std::memory_order_acquire)->WithGrants(grants);
-  }
-  current_.store(std::move(next), std::memory_order_release);
+void AccessView::PutActiveGrant(const Grant& g) {
   {
     std::lock_guard lock(expiries_mutex_);
-    expiries_ = std::move(expiries);
+    if (auto it = grants_.find(g.id); it != grants_.end())
+      expiries_.erase(expiries_.find(it->second->expires_at));
+    expiries_.insert(g.expires_at);
   }
+  Replace<Grant>(grants_, g.id, std::make_shared<const Grant>(g));
+}
+
+void AccessView::RemoveGrant(const std::string& id) {
+  auto it = grants_.find(id);
+  if (it == grants_.end()) return;
+  {
+    std::lock_guard lock(expiries_mutex_);
+    expiries_.erase(expiries_.find(it->second->expires_at));
+  }
+  Replace<Grant>(grants_, id, nullptr);
+}
+
+std::shared_ptr<const AccessIndex> AccessView::BuildFromMirror() const {
+  Directory dir;
+  dir.users.reserve(users_.size());
+  for (const auto& [_, u] : users_) dir.users.push_back(*u);
+  dir.pools.reserve(pools_.size());
+  for (const auto& [_, p] : pools_) dir.pools.push_back(*p);
+  dir.groups.reserve(groups_.size());
+  for (const auto& [_, g] : groups_) dir.groups.push_back(*g);
+  dir.active_grants.reserve(grants_.size());
+  for (const auto& [_, g] : grants_) dir.active_grants.push_back(*g);
+  return AccessIndex::Build(dir);
+}
+
+void AccessView::Publish() {
+  std::shared_ptr<const AccessIndex> next;
+  const size_t objects = users_.size() + pools_.size() + groups_.size() + grants_.size();
+  if (!rebuild_ && pending_.size() <= std::max(kMaxDeltas, objects / 4)) {
+    next = pending_.empty() ? current_.load(std::memory_order_acquire)
+                            : current_.load(std::memory_order_acquire)->WithChanges(pending_);
+    // Drop the tombstones of removed objects once they outnumber the live ones.
+    if (next->stale_count() > stale_after_build_ + std::max(kMinStaleBeforeRebuild, objects))
+      next = nullptr;
+  }
+  if (!next) {
+    next = BuildFromMirror();
+    stale_after_build_ = next->stale_count();
+    full_builds_.fetch_add(1, std::memory_order_relaxed);
+  }
+  pending_.clear();
+  rebuild_ = false;
+  current_.store(std::move(next), std::memory_order_release);
   version_.fetch_add(1, std::memory_order_acq_rel);
 }
 
 std::optional<Millis> AccessView::NextExpiry() const {
-  std::optional<Millis> next;
-  for (const auto& [_, g] : grants_)
-    if (!next || g.expires_at < *next) next = g.expires_at;
-  return next;
+  std::lock_guard lock(expiries_mutex_);
+  if (expiries_.empty()) return std::nullopt;
+  return *expiries_.begin();
 }
 
 int64_t AccessView::ActiveGrantCount(Millis now) const {
   std::lock_guard lock(expiries_mutex_);
-  return std::count_if(expiries_.begin(), expiries_.end(), [&](Millis e) { return e > now; });
+  return static_cast<int64_t>(std::distance(expiries_.upper_bound(now), expiries_.end()));
 }
 
 }  // namespace jitgate

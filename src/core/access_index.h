@@ -1,6 +1,7 @@
 // AccessIndex: an immutable in-memory snapshot answering "may user U do P on pool X now?".
-// Built from a Directory; replaced wholesale (copy-on-write) after every committed change, so a
-// check never takes a lock and never touches disk. Expiry is judged against the `now` passed to
+// Built from a Directory; after every committed change a new snapshot is derived from the current
+// one (WithChanges), sharing everything the change does not touch, so a check never takes a lock
+// and never touches disk, and a writer's change costs microseconds, not a rebuild. Expiry is judged against the `now` passed to
 // each check (half-open: a JIT grant counts while now < expires_at), so an entry can never outlive
 // its grant, whatever the background expirer does.
 #pragma once
@@ -8,7 +9,9 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <span>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "core/clock.h"
@@ -42,6 +45,16 @@ struct PoolAccessSummary {
   std::optional<Millis> valid_until;
 };
 
+// One change to the directory an index reflects: the object's state before and after it (null:
+// absent; a grant whose status is not ACTIVE counts as absent). `before` must be what the index
+// holds for that id (what the previous changes or the Build left), or null if nothing.
+template <typename T>
+struct Replacement {
+  std::shared_ptr<const T> before, after;
+};
+using AccessChange =
+    std::variant<Replacement<User>, Replacement<AgentPool>, Replacement<Group>, Replacement<Grant>>;
+
 // Thread-safe for concurrent readers (immutable after Build).
 class AccessIndex {
  public:
@@ -62,10 +75,21 @@ class AccessIndex {
   // grants change far more often than the directory.
   virtual std::shared_ptr<const AccessIndex> WithGrants(const std::vector<Grant>& active_grants) const = 0;
 
+  // A new snapshot: this one with `changes` applied in order, answering every check exactly as a
+  // Build of the changed directory would (sources may come in another order). Shares the id tables
+  // and every chunk of 256 users the changes do not touch, so it costs about the size of the
+  // changed objects plus a few 16 KiB copies; adding users beyond the table's capacity costs one
+  // O(users + entries) re-layout.
+  virtual std::shared_ptr<const AccessIndex> WithChanges(
+      std::span<const AccessChange> changes) const = 0;
+
   virtual size_t user_count() const = 0;
   virtual size_t pool_count() const = 0;
   virtual size_t group_count() const = 0;
   virtual size_t grant_count() const = 0;  // active grants held (including ones past expiry)
+  // Ids kept only as tombstones (removed objects, or ids referenced but never added). They cost
+  // memory until the next Build; callers rebuild when this grows larger than the live counts.
+  virtual size_t stale_count() const = 0;
 };
 
 }  // namespace jitgate

@@ -3,20 +3,16 @@
 #include <cstring>
 
 namespace jitgate {
-
-uint32_t IdArena::Append(std::string_view id) {
-  const auto index = static_cast<uint32_t>(size());
-  bytes_.append(id);
-  offsets_.push_back(static_cast<uint32_t>(bytes_.size()));
-  return index;
+namespace {
+// Pages are allocated with operator new[] (not make_shared) so the 64-byte alignment of a slot is
+// honoured.
+template <typename Slot>
+std::shared_ptr<Slot[]> NewPage() {
+  return std::shared_ptr<Slot[]>(new Slot[IdTable::kPageSlots]);
 }
+}  // namespace
 
-void IdArena::Reserve(size_t n, size_t bytes_each) {
-  offsets_.reserve(n + 1);
-  bytes_.reserve(n * bytes_each);
-}
-
-IdTable::IdTable() : slots_(16) {}
+IdTable::IdTable() : slot_bits_(kPageBits), pages_{NewPage<Slot>()} {}
 
 uint64_t IdTable::Hash(std::string_view s) {
   // A small multiply-xorshift mix over 8-byte words: ids are short and the table is probed once per
@@ -35,67 +31,86 @@ uint64_t IdTable::Hash(std::string_view s) {
   return h ^ (h >> 29);
 }
 
-void IdTable::Reserve(size_t n, size_t bytes_each) {
-  size_t want = slots_.size();
-  while (want < 2 * n) want *= 2;
-  if (want != slots_.size()) {
-    slots_.resize(want / 2);  // Grow doubles it and reinserts what is there
-    Grow();
-  }
-  ids_.Reserve(n, bytes_each);
+void IdTable::Reserve(size_t n) {
+  uint32_t bits = slot_bits_;
+  while ((size_t{1} << bits) < 2 * n) ++bits;
+  if (bits != slot_bits_) Rehash(bits);
 }
 
 const char* IdTable::KeyOf(const Slot& s) const {
-  if (s.length <= kInlineKey) return s.key;
-  uint32_t offset;
-  std::memcpy(&offset, s.key, sizeof offset);
-  return ids_.bytes() + offset;
+  return s.length <= kInlineKey ? s.key : At(s.index).data();
 }
 
-IdTable::Slot IdTable::MakeSlot(uint64_t hash, uint32_t index) const {
-  const std::string_view id = ids_.At(index);
-  Slot s;
+IdTable::Slot& IdTable::MutableSlot(uint32_t pos) {
+  Page& page = pages_[pos >> kPageBits];
+  // Only this table can hold a page whose count is 1, so nobody else can start sharing it now.
+  if (page.use_count() > 1) {
+    Page copy = NewPage<Slot>();
+    std::memcpy(static_cast<void*>(copy.get()), page.get(), sizeof(Slot) * kPageSlots);
+    page = std::move(copy);
+  }
+  return page[pos & (kPageSlots - 1)];
+}
+
+void IdTable::SetFlags(uint32_t pos, uint32_t flags) {
+  if (FlagsAt(pos) != flags) MutableSlot(pos).flags = flags;
+}
+
+uint32_t IdTable::Append(std::string_view id) {
+  const auto index = static_cast<uint32_t>(size_);
+  const uint32_t within = index & (kBlockIds - 1);
+  if (within == 0) {
+    blocks_.push_back(std::make_shared<Block>());
+  } else if (blocks_.back().use_count() > 1) {
+    blocks_.back() = std::make_shared<Block>(*blocks_.back());
+  }
+  Block& b = *blocks_.back();
+  b.bytes.append(id);
+  b.offsets[within + 1] = static_cast<uint32_t>(b.bytes.size());
+  b.count = within + 1;
+  ++size_;
+  return index;
+}
+
+uint32_t IdTable::Place(uint64_t hash, uint32_t index, uint32_t flags) {
+  const size_t mask = slot_count() - 1;
+  size_t at = hash & mask;
+  while (Used(static_cast<uint32_t>(at))) at = (at + 1) & mask;
+  const std::string_view id = At(index);
+  Slot& s = MutableSlot(static_cast<uint32_t>(at));
   s.tag = Tag(hash);
   s.index = index;
+  s.flags = flags;
   s.length = static_cast<uint32_t>(id.size());
-  if (id.size() <= kInlineKey) {
-    std::memcpy(s.key, id.data(), id.size());
-  } else {
-    const uint32_t offset = ids_.OffsetOf(index);
-    std::memcpy(s.key, &offset, sizeof offset);
-  }
-  return s;
+  if (id.size() <= kInlineKey) std::memcpy(s.key, id.data(), id.size());
+  return static_cast<uint32_t>(at);
 }
 
-void IdTable::Place(const Slot& slot, uint64_t hash) {
-  const size_t mask = slots_.size() - 1;
-  size_t at = hash & mask;
-  while (slots_[at].index != kMissing) at = (at + 1) & mask;
-  slots_[at] = slot;
-}
-
-void IdTable::Grow() {
-  slots_.assign(slots_.size() * 2, Slot{});
-  for (uint32_t i = 0; i < size(); ++i) {
-    const uint64_t h = Hash(ids_.At(i));
-    Place(MakeSlot(h, i), h);
+void IdTable::Rehash(uint32_t bits) {
+  std::vector<Page> old = std::move(pages_);
+  slot_bits_ = bits;
+  pages_.clear();
+  for (size_t p = 0; p < slot_count() / kPageSlots; ++p) pages_.push_back(NewPage<Slot>());
+  for (const Page& page : old) {
+    for (uint32_t i = 0; i < kPageSlots; ++i) {
+      const Slot& s = page[i];
+      if (s.index != kMissing) Place(Hash(At(s.index)), s.index, s.flags);
+    }
   }
 }
 
 uint32_t IdTable::Intern(std::string_view id) {
-  if (uint32_t found = Find(id); found != kMissing) return found;
-  if ((size() + 1) * 2 > slots_.size()) Grow();
+  if (uint32_t found = FindSlot(id, Hash(id)); found != kMissing) return found;
+  if (WouldGrow(1)) Rehash(slot_bits_ + 1);
   const uint64_t h = Hash(id);
-  const uint32_t index = ids_.Append(id);
-  Place(MakeSlot(h, index), h);
-  return index;
+  return Place(h, Append(id), 0);
 }
 
 uint32_t IdTable::FindSlot(std::string_view id, uint64_t h) const {
   const uint32_t tag = Tag(h);
-  const size_t mask = slots_.size() - 1;
+  const size_t mask = slot_count() - 1;
   for (size_t at = h & mask;; at = (at + 1) & mask) {
-    const Slot& s = slots_[at];
+    const Slot& s = SlotAt(static_cast<uint32_t>(at));
     if (s.index == kMissing) return kMissing;
     if (s.tag == tag && s.length == id.size() && std::memcmp(KeyOf(s), id.data(), id.size()) == 0) {
       return static_cast<uint32_t>(at);
