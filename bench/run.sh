@@ -3,7 +3,7 @@
 #   bench/run.sh [--runs N] [--duration S] [--write-duration S] [--only STEPS] [--profile]
 #                [--update-doc docs/PERFORMANCE.md]
 # BUILD selects the build directory (default build/release; it needs JITGATE_BENCH=ON).
-# What it measures and how: bench/README.md. Needs `make deps-bench` (nginx, wrk, PostgreSQL,
+# What it measures and how: docs/PERFORMANCE.md. Needs `make deps-bench` (nginx, wrk, PostgreSQL,
 # perf). Everything runs on 127.0.0.1; the Python driver stops every server it started on exit,
 # including on SIGINT/SIGTERM, and this trap forwards those to it.
 set -euo pipefail
