@@ -1,7 +1,8 @@
 """Fixtures for the black-box API suite: real `jitgate` processes spoken to over real HTTP.
 
 The suite is an outside client written from /work/shared/API.md only. Every server gets its own
-temporary directory and SQLite file, is created with `jitgate init --json` and started with
+temporary directory and SQLite file (or, with JITGATE_TEST_DB=postgres, its own fresh database on
+one PostgreSQL started for the session by tests/pg/pg_harness.py), is created with `jitgate init --json` and started with
 `jitgate serve` on a free loopback port. Tests that depend on global state (limits, rate limits,
 restarts) start their own server through the `server_factory` fixture; the rest share one per module.
 """
@@ -15,6 +16,7 @@ import signal
 import socket
 import ssl
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -34,6 +36,28 @@ GRANT_FIELDS = {"id", "name", "role", "agentPoolIds", "userIds", "reason", "stat
 APIKEY_FIELDS = {"id", "label", "prefix", "userId", "scopes", "createdAt", "expiresAt", "lastUsedAt"}
 AUDIT_FIELDS = {"seq", "at", "actorId", "actorType", "type", "targetId", "details", "hash"}
 STARTUP_TIMEOUT_S = 15.0
+# Which store the servers use: "sqlite" (default) or "postgres".
+TEST_DB = os.environ.get("JITGATE_TEST_DB", "sqlite")
+ON_POSTGRES = TEST_DB == "postgres"
+# For tests that poke at the SQLite file itself: `@sqlite_only` skips them on PostgreSQL.
+sqlite_only = pytest.mark.skipif(ON_POSTGRES, reason="inspects or locks the SQLite file directly")
+_PG = None  # the session's PostgreSQL (pg_harness.PgServer), started on first use
+
+
+def postgres():
+    """The session's PostgreSQL, started on first use (stopped in pytest_sessionfinish)."""
+    global _PG
+    if _PG is None:
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pg"))
+        import pg_harness  # noqa: PLC0415 - only needed on PostgreSQL
+        pg_harness.require_pg()
+        _PG = pg_harness.PgServer().start()
+    return _PG
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _PG is not None:
+        _PG.cleanup()
 
 
 # ----------------------------------------------------------------------------- small helpers
@@ -323,7 +347,7 @@ class Server:
         self.workdir = workdir
         self.tls = tls
         self.db_path = os.path.join(workdir, "jitgate.db")
-        self.db = f"sqlite:{self.db_path}"
+        self.db = postgres().create_database() if ON_POSTGRES else f"sqlite:{self.db_path}"
         self.args = list(args)
         self.env = dict(env or {})
         self.proc = None

@@ -7,7 +7,8 @@ import uuid
 
 import pytest
 
-from conftest import AUDIT_FIELDS, TS_RE, assert_error, fmt_ts, now_ms, parse_ts, uniq
+from conftest import (AUDIT_FIELDS, ON_POSTGRES, TS_RE, assert_error, fmt_ts, now_ms, parse_ts,
+                      postgres, uniq)
 
 
 @pytest.fixture(scope="module")
@@ -177,22 +178,28 @@ def test_tampering_detected(server_factory):
     assert admin.ok("GET", "/audit-events/verify")["valid"] is True
     assert s.stop() == 0
 
-    db = sqlite3.connect(s.db_path)
-    try:
-        table, cols = _audit_table(db)
-        seq_col = next((c for c in cols if c.lower() == "seq"), "rowid")
-        col = next((c for c in cols if "detail" in c.lower()), None) or \
-            next(c for c in cols if "target" in c.lower())
-        (old,) = db.execute(f"SELECT {col} FROM {table} WHERE {seq_col} = ?",
-                            (target["seq"],)).fetchone()
-        new = old.replace("original", "forged") if isinstance(old, str) and "original" in old \
-            else '{"tampered": true}'
-        n = db.execute(f"UPDATE {table} SET {col} = ? WHERE {seq_col} = ?",
-                       (new, target["seq"])).rowcount
-        db.commit()
-        assert n == 1
-    finally:
-        db.close()
+    if ON_POSTGRES:  # the same forgery, made with psql on the server's database
+        pg, db = postgres(), s.db.rsplit("/", 1)[1]
+        n = pg.psql("UPDATE audit_events SET details = '{\"tampered\": true}' "
+                    f"WHERE seq = {int(target['seq'])} RETURNING seq", db=db).split()
+        assert n == [str(target["seq"])]
+    else:
+        db = sqlite3.connect(s.db_path)
+        try:
+            table, cols = _audit_table(db)
+            seq_col = next((c for c in cols if c.lower() == "seq"), "rowid")
+            col = next((c for c in cols if "detail" in c.lower()), None) or \
+                next(c for c in cols if "target" in c.lower())
+            (old,) = db.execute(f"SELECT {col} FROM {table} WHERE {seq_col} = ?",
+                                (target["seq"],)).fetchone()
+            new = old.replace("original", "forged") if isinstance(old, str) and "original" in old \
+                else '{"tampered": true}'
+            n = db.execute(f"UPDATE {table} SET {col} = ? WHERE {seq_col} = ?",
+                           (new, target["seq"])).rowcount
+            db.commit()
+            assert n == 1
+        finally:
+            db.close()
 
     s.start()
     v = admin.__class__(s.port, key=s.admin_info["apiKey"]).ok("GET", "/audit-events/verify")

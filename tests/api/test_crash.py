@@ -8,6 +8,8 @@ import time
 
 import pytest
 
+from conftest import ON_POSTGRES
+
 pytestmark = [pytest.mark.crash, pytest.mark.slow]
 
 WRITERS = 8
@@ -87,6 +89,8 @@ def test_kill9_during_writes_keeps_acknowledged_grants(server_factory):
     assert admin.ok("GET", "/audit-events/verify")["valid"] is True
     assert s.stop() == 0
 
+    if ON_POSTGRES:
+        return  # PRAGMA integrity_check is SQLite's; PostgreSQL's own recovery covers its files
     db = sqlite3.connect(s.db_path)
     try:
         assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
