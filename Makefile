@@ -43,6 +43,11 @@ test: build web
 test-asan: deps
 	tests/safety/run_asan.sh
 
+# Soak: a mixed load on one server for SOAK_SECONDS (default 300), failing on errors, RSS or fd growth.
+.PHONY: soak
+soak: build
+	JITGATE_BIN=$(BUILD_DIR)/jitgate SOAK_SECONDS=$${SOAK_SECONDS:-300} /usr/bin/python3 tests/soak/soak.py
+
 # Bench-only packages: the nginx baseline, wrk, PostgreSQL (the SQL alternative, pgbench), perf.
 BENCH_APT_PACKAGES := nginx-light wrk postgresql postgresql-contrib linux-perf
 deps-bench:
