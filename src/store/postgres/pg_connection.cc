@@ -110,11 +110,13 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& url,
   if (PQstatus(raw) != CONNECTION_OK)
     return Status::Unavailable("the database is unreachable (" + FirstLine(PQerrorMessage(raw)) +
                                ")");
-  // Commits must be durable whatever the database default; a statement (including the wait for
-  // the writer lock) may not run forever; an abandoned transaction must not hold locks.
+  // Commits must be durable whatever the database default; a statement may not run forever;
+  // waiting for a lock (the writer lock included) gives up like SQLite's busy timeout, with
+  // kUnavailable "busy"; an abandoned transaction must not hold locks.
   RETURN_IF_ERROR(c->Exec(
       "SET synchronous_commit = on; SET statement_timeout = " +
           std::to_string(options.statement_timeout_ms) +
+          "; SET lock_timeout = " + std::to_string(options.lock_timeout_ms) +
           "; SET idle_in_transaction_session_timeout = 60000; SET client_min_messages = warning",
       "configure session"));
   return c;

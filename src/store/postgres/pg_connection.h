@@ -80,11 +80,12 @@ class PgResult {
   std::unique_ptr<PGresult, decltype(&PQclear)> r_;
 };
 
-// Connection parameters jitgate adds to every URL unless the URL sets them itself: a connect
-// timeout and TCP keepalives, so a dead server cannot hang a request forever.
+// Timeouts for every connection (TCP keepalives are added to the URL unless it sets them), so a
+// dead or stuck server cannot hang a request forever.
 struct PgConnectOptions {
   int connect_timeout_s = 5;
-  int statement_timeout_ms = 30'000;  // also bounds the wait for the writer lock
+  int statement_timeout_ms = 30'000;
+  int lock_timeout_ms = 5'000;  // bounds the wait for the writer lock, like SQLite's busy timeout
 };
 
 // One libpq connection.
