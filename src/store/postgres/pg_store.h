@@ -29,8 +29,7 @@ class PostgresStore final : public Store {
   // SELECT 1 on a pooled connection.
   Status Ping() override;
   // The server's clock_timestamp() in ms, so all replicas judge expiry by one clock.
-  // (No `override` until store.h with DatabaseTime is committed, so either version compiles.)
-  Result<Millis> DatabaseTime();
+  Result<Millis> DatabaseTime() override;
   // Waits for a NOTIFY on the jitgate_changes channel (see pg_listener.h).
   Status WaitForChange(Millis timeout) override;
   StoreFeatures features() const override { return StoreFeatures{true}; }
