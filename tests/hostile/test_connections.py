@@ -176,3 +176,35 @@ def test_serve_help_documents_the_connection_flags(hostile_server):
     out = subprocess.run([api.BIN, "serve", "--help"], capture_output=True, text=True, timeout=30).stdout
     for flag in ("--max-connections", "--max-requests-per-connection", "--read-timeout", "--idle-timeout"):
         assert flag in out, f"{flag} missing from serve --help"
+
+
+def test_clients_that_never_read_are_dropped(hostile_server, granted):
+    # Pipelined requests for a large answer, never read: the server's write blocks, and the write
+    # deadline (--read-timeout 2) ends the connection instead of holding it forever.
+    import os
+    pid = hostile_server.proc.pid
+    fds = lambda: len(os.listdir(f"/proc/{pid}/fd"))  # noqa: E731
+    assert wait_until(lambda: fds() <= 40, timeout=10)
+    base = fds()
+    socks = []
+    try:
+        for _ in range(20):
+            s = socket.create_connection(("127.0.0.1", hostile_server.port), timeout=5)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            s.setblocking(False)
+            data = b"GET /api/openapi.json HTTP/1.1\r\nHost: x\r\n\r\n" * 2000
+            try:
+                while data:
+                    data = data[s.send(data):]
+            except BlockingIOError:
+                pass  # the server stopped reading: its answers fill the buffers
+            socks.append(s)
+        assert wait_until(lambda: fds() >= base + 20, timeout=5), "the slow readers were not accepted"
+        assert_still_serving(hostile_server, *granted)
+        started = time.monotonic()
+        assert wait_until(lambda: fds() <= base, timeout=15), f"{fds() - base} slow readers still open"
+        assert time.monotonic() - started <= 10
+    finally:
+        for s in socks:
+            s.close()
+    assert_still_serving(hostile_server, *granted)
