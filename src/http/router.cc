@@ -81,7 +81,10 @@ Status Router::Add(std::string_view method, std::string_view pattern, RouteHandl
   Node* node = root_.get();
   std::vector<std::string> names;
   std::string_view rest = pattern.substr(1);
-  while (!rest.empty()) {
+  // Segments are split exactly as Match splits paths: a trailing "/" is an empty last segment
+  // (so "/a/" is not "/a"), else a path could reach a route its pattern does not spell.
+  for (bool last = rest.empty(); !last;) {
+    last = rest.find('/') == std::string_view::npos;
     std::string_view seg = NextSegment(&rest);
     if (IsParamSegment(seg)) {
       std::string_view name = seg.substr(1, seg.size() - 2);
