@@ -15,6 +15,8 @@ docs/PERFORMANCE.md. Every server runs on 127.0.0.1 on a free port and is stoppe
 """
 
 import argparse
+import http.client
+import json
 import os
 import re
 import signal
@@ -144,20 +146,40 @@ CREATE INDEX grants_check ON grants (user_id, pool_id, role, expires_at);""")
         self.pg_vars = {"U": s.users, "P": s.pools, "A": s.active, "NOW": now}
         self.sql_ready = True
 
+    def sql_agrees(self, sample):
+        """Raises unless the SQL query and jitgate agree, on the sample, about which pairs have an
+        active JIT grant: both must hold the same grants for the comparison to mean anything."""
+        sql = open(os.path.join(ROOT, "bench", "sql", "check.sql")).read()
+        query = sql[sql.index("SELECT"):].rstrip().rstrip(";")
+        values = ",".join(f"({k},{int(u[:8], 16)},{int(p[:8], 16)})" for k, (u, p, _) in enumerate(sample))
+        query = query.replace(":u", "q.u").replace(":p", "q.p").replace(":NOW", str(self.pg_vars["NOW"]))
+        rows = self.pg.psql(f"SELECT r.role FROM (VALUES {values}) AS q(k, u, p) "
+                            f"CROSS JOIN LATERAL ({query}) AS r ORDER BY q.k")
+        sql_has = [bool(line.strip()) for line in rows.splitlines()]
+        jg_has = [any(s["type"] == "JIT" for s in json.loads(a)["sources"]) for _, _, a in sample]
+        if sql_has != jg_has or not any(jg_has):
+            raise RuntimeError(f"SQL and jitgate disagree on active JIT grants: "
+                               f"{sum(sql_has)} vs {sum(jg_has)} of {len(sample)} pairs")
+        log(f"SQL and jitgate agree on {len(sample)} pairs ({sum(jg_has)} with an active grant)")
+
     def checks(self, j):
         args, s = self.args, self.large
         pairs = self.pairs_file("large", s)
         env = {"JG_PAIRS": pairs, "JG_KEY": j.key}
-        body = _mean_body_size(j, pairs)
+        sample = _sample_answers(j, pairs)
+        body = round(sum(len(a) for _, _, a in sample) / len(sample))
         nginx = Nginx(self.procs, self.tmp)
         nginx.start(body)
         log(f"nginx on {nginx.url} with a {body}-byte body; jitgate on {j.url}")
         try:
             self.sql_alternative()
+            self.sql_agrees(sample)
         except (RuntimeError, OSError) as e:
+            self.sql_ready = False
             self.note(f"SQL alternative skipped: {e}")
         F = self.figs.declare
         f_ng = F("http.nginx.rps", "nginx, fixed 200 JSON body, GET (wrk -t2 -c64)", "req/s")
+        f_ng_p99 = F("http.nginx.p99_ms", "  nginx latency p99", "ms", 3)
         f_get = F("http.get.rps", "jitgate GET /access/check (wrk -t2 -c64)", "req/s")
         f_p50 = F("http.get.p50_ms", "  latency p50", "ms", 3)
         f_p99 = F("http.get.p99_ms", "  latency p99", "ms", 3)
@@ -167,6 +189,8 @@ CREATE INDEX grants_check ON grants (user_id, pool_id, role, expires_at);""")
         f_half_frac = F("http.half.fraction", "  its rate / the full-load rate (same round)", "x", 2)
         f_hp99 = F("http.half.p99_ms", "  latency p99 at half load", "ms", 3)
         f_hp999 = F("http.half.p999_ms", "  latency p99.9 at half load", "ms", 3)
+        f_ng_half = F("http.nginx_half.rps", "nginx with the same think time", "req/s")
+        f_ng_hp99 = F("http.nginx_half.p99_ms", "  nginx latency p99 with that think time", "ms", 3)
         f_batch = F("http.batch.checks", "jitgate POST /access/check, 100 checks a request", "checks/s")
         f_bp99 = F("http.batch.p99_ms", "  request latency p99", "ms", 2)
         f_sql = F("sql.checks", "SQL alternative: pgbench -M prepared -c2, one query a check", "checks/s")
@@ -182,7 +206,8 @@ CREATE INDEX grants_check ON grants (user_id, pool_id, role, expires_at);""")
             ng = wrk(nginx.url, "check_get.lua", env, THREADS, CONNS, d)
             get = wrk(j.url, "check_get.lua", env, THREADS, CONNS, d)
             _expect_ok(get, "GET check")
-            f_ng.add(ng["rps"]), f_get.add(get["rps"]), f_vs.add(get["rps"] / ng["rps"])
+            f_ng.add(ng["rps"]), f_ng_p99.add(ng["p99_us"] / 1e3)
+            f_get.add(get["rps"]), f_vs.add(get["rps"] / ng["rps"])
             f_p50.add(get["p50_us"] / 1e3), f_p99.add(get["p99_us"] / 1e3), f_p999.add(get["p999_us"] / 1e3)
             # Half load: each of the 64 connections waits between a response and its next request
             # so that together they ask for half the rate just measured (wrk2 is not in Debian).
@@ -195,6 +220,10 @@ CREATE INDEX grants_check ON grants (user_id, pool_id, role, expires_at);""")
                 overhead_ms = max(0.0, CONNS * 1000.0 / half["rps"] - delay)
             _expect_ok(half, "half-load check")
             f_half_frac.add(half["rps"] / get["rps"])
+            # nginx under the same think time: what p99 this machine gives a trivial server.
+            ng_half = wrk(nginx.url, "check_get.lua", dict(env, JG_DELAY_MS=f"{delay:.3f}"), THREADS,
+                          CONNS, d)
+            f_ng_hp99.add(ng_half["p99_us"] / 1e3), f_ng_half.add(ng_half["rps"])
             f_half.add(half["rps"]), f_hp99.add(half["p99_us"] / 1e3), f_hp999.add(half["p999_us"] / 1e3)
             batch = wrk(j.url, "check_batch.lua", dict(env, JG_BATCH="100"), THREADS, CONNS, d)
             _expect_ok(batch, "batch check")
@@ -347,13 +376,12 @@ def _expect_ok(res, what):
         raise RuntimeError(f"{what}: {res['status_errors']} non-2xx answers of {res['requests']}")
 
 
-def _mean_body_size(j, pairs_path):
-    """The mean size of jitgate's check answers over the first 200 pairs (nginx answers as much)."""
-    import http.client
+def _sample_answers(j, pairs_path, n=200):
+    """jitgate's check answers for the first n pairs: [(user id, pool id, raw body)]."""
     c = http.client.HTTPConnection("127.0.0.1", j.port, timeout=10)
-    sizes = []
+    out = []
     with open(pairs_path) as f:
-        for line in list(f)[:200]:
+        for line in list(f)[:n]:
             u, p = line.split()
             c.request("GET", f"/api/v1/access/check?userId={u}&agentPoolId={p}&permission=USE",
                       headers={"Authorization": f"Bearer {j.key}"})
@@ -361,8 +389,9 @@ def _mean_body_size(j, pairs_path):
             data = r.read()
             if r.status != 200:
                 raise RuntimeError(f"check answered {r.status}: {data[:200]!r}")
-            sizes.append(len(data))
-    return round(sum(sizes) / len(sizes))
+            out.append((u, p, data))
+    c.close()
+    return out
 
 
 def parse_args():
