@@ -9,10 +9,11 @@ import errno
 import os
 import re
 import subprocess
+import time
 
 import pytest
 
-from api_helpers import Server, assert_error, uniq
+from api_helpers import Server, assert_error, fmt_ts, now_ms, parse_ts, uniq
 from conftest import IN_CI
 
 TMPFS_SIZE = "8m"
@@ -92,6 +93,11 @@ def test_disk_full_then_recovers(small_fs):
         user = c.create_user()
         grant = c.create_grant([pool["id"]], [user["id"]])
         group = c.create_group(member_ids=[user["id"]], pool_access=[(pool["id"], "STANDARD")])
+        session, _ = c.login(s.admin_info["email"], s.admin_info["password"])
+        # A grant that expires while the disk is full: access still ends on time (checked against the
+        # clock), and the expiry is recorded once space is back.
+        short_user = c.create_user()
+        short = c.create_grant([pool["id"]], [short_user["id"]], expiration={"at": fmt_ts(now_ms() + 2500)})
         filler = os.path.join(str(small_fs), "filler")
         fill(filler)
 
@@ -118,6 +124,9 @@ def test_disk_full_then_recovers(small_fs):
             ("PATCH /groups", c.patch(f"/groups/{group['id']}", body={"name": "changed"})),
             ("DELETE /jit-access", c.delete(f"/jit-access/{grant['id']}")),
             ("POST /api-keys", c.post("/api-keys", body={"label": "k"})),
+            ("POST /auth/login", s.client().post("/auth/login", body={"email": s.admin_info["email"],
+                                                                    "password": s.admin_info["password"]})),
+            ("PATCH /users by session", session.patch(f"/users/{user['id']}", body={"name": "changed"})),
         ]
         for what, r in refused:
             assert_unavailable(r, what)
@@ -131,8 +140,16 @@ def test_disk_full_then_recovers(small_fs):
         assert c.check(user["id"], pool["id"])["allowed"] is True
         assert c.ok("GET", "/audit-events/verify")["valid"] is True
         assert c.ok("GET", "/me")["id"] == s.admin_info["userId"]
+        assert session.ok("GET", "/me")["id"] == s.admin_info["userId"], "a session still reads"
+        assert grant["id"] in {g["id"] for g in session.ok("GET", "/jit-access")["items"]}
         assert s.client().get("/readyz").status == 200, "the store still answers: /readyz is 200"
         assert s.client().get("/healthz").status == 200
+
+        wait = (parse_ts(short["expiresAt"]) + 300 - now_ms()) / 1000.0
+        if wait > 0:
+            time.sleep(wait)
+        assert c.check(short_user["id"], pool["id"])["allowed"] is False, "expired access must end on time"
+        assert c.ok("GET", f"/jit-access/{short['id']}")["status"] == "EXPIRED"
 
         # Space again: writes work at once, no restart.
         os.remove(filler)
@@ -142,6 +159,10 @@ def test_disk_full_then_recovers(small_fs):
         assert c.ok("GET", f"/agent-pool/{p2['id']}")["name"] == p2["name"]
         assert c.check(user["id"], pool["id"])["allowed"] is True  # still the group's access
         assert c.ok("GET", "/audit-events/verify")["valid"] is True
+        deadline = time.time() + 10  # the expirer retries what it could not record
+        while not c.ok("GET", "/audit-events", params={"type": "jit.expired", "targetId": short["id"]})["items"]:
+            assert time.time() < deadline, "jit.expired never recorded after the disk had space again"
+            time.sleep(0.2)
         assert s.proc.poll() is None, "the server died"
     finally:
         assert s.stop() == 0
