@@ -408,3 +408,16 @@ def test_logged_out_session_is_unauthorized(world):
     s.ok("POST", "/auth/logout", 204)
     assert_error(s.get("/me"), 401, "UNAUTHORIZED")
     assert_error(s.post("/api-keys", body={"label": "x"}), 401, "UNAUTHORIZED")
+
+
+def test_outside_the_table(world):
+    """Paths and methods not in the table: 404 for unknown routes, 405 (with Allow) for PUT/PATCH
+    on a grant, whoever asks."""
+    a, g = world.admin, world.grant["id"]
+    for c in (a, Client(world.server.port)):
+        assert_error(c.get("/api/v1/no-such-route"), 404, "NOT_FOUND")
+    for method in ("PUT", "PATCH"):
+        r = a.request(method, f"/jit-access/{g}", body={"name": "x"})
+        assert_error(r, 405, "METHOD_NOT_ALLOWED")
+        assert "DELETE" in (r.header("Allow") or ""), r.headers
+    assert a.ok("GET", f"/jit-access/{g}")["status"] == "ACTIVE"
