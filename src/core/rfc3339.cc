@@ -116,7 +116,10 @@ std::optional<Millis> ParseRfc3339(std::string_view s) {
   const Millis t = DaysFromCivil(year, month, day) * kMillisPerDay +
                    ((hour * 60 + minute - offset_minutes) * 60 + second) * kMillisPerSecond +
                    millis;
-  if (t < 0) return std::nullopt;
+  // The offset can carry a year-1970/9999 local time out of range in UTC (e.g. 9999-12-31T23:59-01:00
+  // is in year 10000), which FormatRfc3339 could not write back in 4 digits.
+  constexpr Millis kYear10000 = 253402300800000;  // 10000-01-01T00:00:00Z
+  if (t < 0 || t >= kYear10000) return std::nullopt;
   return t;
 }
 
