@@ -5,6 +5,7 @@ import json
 import os
 import re
 import subprocess
+from typing import NamedTuple, Optional
 
 LUA_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lua")
 
@@ -51,8 +52,15 @@ def pgbench(port, script, variables, clients, duration_s, db="postgres"):
 _UNIT_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 
 
+class GbenchRun(NamedTuple):
+    """One repetition of one benchmark; items_per_second is None unless it sets items processed."""
+    real_ns: float
+    cpu_ns: float
+    items_per_second: Optional[float]
+
+
 def google_benchmark(binary, repetitions, out_json, filter_regex=None):
-    """Runs every benchmark of binary `repetitions` times; returns {run_name: [(real_ns, cpu_ns)]}.
+    """Runs every benchmark of binary `repetitions` times; returns {run_name: [GbenchRun]}.
 
     Raises RuntimeError if the binary fails. Each repetition is one entry (not the aggregates).
     """
@@ -70,5 +78,6 @@ def google_benchmark(binary, repetitions, out_json, filter_regex=None):
         if b.get("run_type") != "iteration":
             continue
         k = _UNIT_NS[b.get("time_unit", "ns")]
-        runs.setdefault(b["run_name"], []).append((b["real_time"] * k, b["cpu_time"] * k))
+        runs.setdefault(b["run_name"], []).append(
+            GbenchRun(b["real_time"] * k, b["cpu_time"] * k, b.get("items_per_second")))
     return runs
