@@ -8,7 +8,8 @@ ADMIN_EMAIL ?= admin@jitgate.local
 APT_PACKAGES := build-essential cmake ninja-build pkg-config git \
   libboost-dev libssl-dev libsodium-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev \
   libsqlite3-dev sqlite3 libpq-dev postgresql libgtest-dev libgmock-dev libbenchmark-dev \
-  python3 python3-pytest python3-pytest-timeout wrk chromium jq curl
+  python3 python3-pytest python3-pytest-timeout wrk chromium jq curl \
+  clang-14 libclang-rt-14-dev
 
 .PHONY: all deps build web run test bench deps-bench clean
 all: build
@@ -37,11 +38,20 @@ run: build web
 test: build web
 	cd $(BUILD_DIR) && ctest --output-on-failure --timeout 1500
 	$(MAKE) test-asan
+	$(MAKE) test-fuzz
 
 # ASan + UBSan build (preset asan) running the unit tests and tests/api; any sanitizer report fails.
 .PHONY: test-asan
 test-asan: deps
 	tests/safety/run_asan.sh
+
+# libFuzzer targets (fuzz/, clang-14 with ASan + UBSan): `make fuzz` runs each FUZZ_SECONDS (default
+# 600); `make test-fuzz` runs each 12 s after replaying the committed corpus. Crashes: fuzz/artifacts/.
+.PHONY: fuzz test-fuzz
+fuzz: deps
+	fuzz/run.sh $(or $(FUZZ_SECONDS),600)
+test-fuzz: deps
+	fuzz/run.sh 12
 
 # Soak: a mixed load on one server for SOAK_SECONDS (default 300), failing on errors, RSS or fd growth.
 .PHONY: soak
