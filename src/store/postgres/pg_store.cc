@@ -17,6 +17,10 @@ constexpr size_t kMaxIdle = 16;
 // serialization failure (all of them read the same count and the same chain head), so under load
 // most attempts would be thrown away and retried; writes are bound by the commit fsync anyway, so
 // one writer at a time costs little and never livelocks. Reads never take the lock.
+// Writes run at READ COMMITTED on purpose: every statement after the lock takes a fresh snapshot
+// and so sees every write committed before the lock was granted (REPEATABLE READ would freeze the
+// snapshot at the lock statement itself, i.e. before the previous holder's commit). Only deadlocks
+// (40P01) can then make a Write retryable.
 constexpr const char* kBeginWrite = "BEGIN; SELECT pg_advisory_xact_lock(7667146881665430629)";
 constexpr const char* kBeginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 
