@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 
 #include <fstream>
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -57,6 +58,10 @@ bool ParseListen(const std::string& listen, std::string* host, uint16_t* port) {
   *host = h.empty() ? "0.0.0.0" : h;
   return true;
 }
+
+// File descriptors kept free of connections: the store's files and reader connections (SQLite
+// keeps up to 16 readers, 2 fds each), the listening sockets, the log, epoll and the like.
+constexpr long kReservedFds = 128;
 
 // Raises the soft limit on open files to the hard limit (a default soft limit of 1024 would cap
 // the server far below --max-connections) and returns the limit now in force, or -1 if unknown.
@@ -141,12 +146,15 @@ int Serve(const ServeFlags& f) {
   opts.read_timeout = std::chrono::seconds(f.read_timeout_seconds);
   opts.idle_timeout = std::chrono::seconds(f.idle_timeout_seconds);
 
+  // Past the open files limit, accept() fails and clients wait unanswered in the backlog; kept
+  // below it, a connection too many is answered 503 at once, with fds to spare for the store.
   const long open_files = RaiseFileLimit();
-  spdlog::info("open files limit {}, --max-connections {}", open_files, f.max_connections);
-  if (open_files > 0 && f.max_connections > open_files) {
-    spdlog::warn("--max-connections {} exceeds the open files limit {}: accepting may stall",
-                 f.max_connections, open_files);
+  if (open_files > 0 && f.max_connections > open_files - kReservedFds) {
+    opts.max_connections = static_cast<int>(std::max(1L, open_files - kReservedFds));
+    spdlog::warn("--max-connections {} lowered to {}: the open files limit is {}", f.max_connections,
+                 opts.max_connections, open_files);
   }
+  spdlog::info("open files limit {}, at most {} connections", open_files, opts.max_connections);
 
   if (!UsePasswordFile(f.db_password_file)) return 1;
   auto store = OpenStore(f.db);
