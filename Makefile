@@ -53,6 +53,11 @@ fuzz: deps
 test-fuzz: deps
 	fuzz/run.sh 12
 
+# Only the PostgreSQL parts: the store suite's Postgres cases and tests/api against PostgreSQL.
+.PHONY: test-pg
+test-pg: build
+	cd $(BUILD_DIR) && ctest --output-on-failure --timeout 1500 -R 'Postgres|^Pg|api_tests_pg'
+
 # Soak: a mixed load on one server for SOAK_SECONDS (default 300), failing on errors, RSS or fd growth.
 .PHONY: soak
 soak: build
