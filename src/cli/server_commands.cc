@@ -4,8 +4,8 @@
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 
-#include <fstream>
 #include <algorithm>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -151,8 +151,8 @@ int Serve(const ServeFlags& f) {
   const long open_files = RaiseFileLimit();
   if (open_files > 0 && f.max_connections > open_files - kReservedFds) {
     opts.max_connections = static_cast<int>(std::max(1L, open_files - kReservedFds));
-    spdlog::warn("--max-connections {} lowered to {}: the open files limit is {}", f.max_connections,
-                 opts.max_connections, open_files);
+    spdlog::warn("--max-connections {} lowered to {}: the open files limit is {}",
+                 f.max_connections, opts.max_connections, open_files);
   }
   spdlog::info("open files limit {}, at most {} connections", open_files, opts.max_connections);
 

@@ -145,8 +145,8 @@ class Session final : public SessionHandle {
     co_await bhttp::async_read_header(stream_, buffer_, *parser_,
                                       asio::redirect_error(asio::use_awaitable, ec));
     if (!ec) {
-      if (auto res = ResponseForBadHeader(parser_->get(), parser_->chunked(),
-                                          ctx_.options.header_limit)) {
+      if (auto res =
+              ResponseForBadHeader(parser_->get(), parser_->chunked(), ctx_.options.header_limit)) {
         co_await AnswerAndLinger(*res);
         co_return false;
       }
