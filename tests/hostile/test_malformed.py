@@ -234,3 +234,26 @@ def test_unknown_expectation(hostile_server, granted):
                                            b"Connection: close"))
     assert raw.statuses() and all(s < 500 for s in raw.statuses()), raw
     assert_still_serving(hostile_server, *granted)
+
+
+def rss_kb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+
+
+@pytest.mark.parametrize("name,prefix,filler", [
+    ("endless-chunk-extension", b"2;", b"a"),
+    ("endless-chunk-size", b"", b"0"),
+    ("endless-trailer", b"2\r\n{}\r\n0\r\nX-Trailer: ", b"a"),
+])
+def test_endless_chunk_framing_is_refused_without_buffering_it(hostile_server, granted, name, prefix, filler):
+    # Body bytes count against the 1 MiB limit, but a chunk-size line, an extension or a trailer
+    # that never ends used to be buffered whole: 200 MB in 2 s grew the server by 200 MB.
+    before = rss_kb(hostile_server.proc.pid)
+    head = post_users(b"Transfer-Encoding: chunked") + prefix
+    raw = send_raw(hostile_server.port, None, chunks=[head] + [filler * MIB] * 32, timeout=5)
+    assert raw.statuses() == [400], raw
+    assert raw.ended in ("eof", "reset"), raw
+    grown = rss_kb(hostile_server.proc.pid) - before
+    assert grown < 16 * 1024, f"the server grew by {grown} kB buffering {name}"
+    assert_still_serving(hostile_server, *granted)

@@ -52,7 +52,13 @@ Status FillRequest(bhttp::request<bhttp::string_body>& parsed, HttpRequest* req)
   return Status::Ok();
 }
 
-std::optional<HttpResponse> ResponseForReadError(const beast::error_code& ec) {
+std::optional<HttpResponse> ResponseForReadError(const beast::error_code& ec, bool header_done) {
+  if (ec == bhttp::error::buffer_overflow) {
+    if (!header_done) {
+      return HttpResponse::Error(431, "HEADERS_TOO_LARGE", "request headers too large");
+    }
+    return HttpResponse::Error(400, "VALIDATION_FAILED", "chunk header or trailer too long");
+  }
   if (ec == bhttp::error::body_limit) {
     return HttpResponse::Error(413, "PAYLOAD_TOO_LARGE", "request body too large");
   }

@@ -42,8 +42,9 @@ HttpResponse InvokeHandler(const Route& route, const HttpRequest& request,
 Status FillRequest(bhttp::request<bhttp::string_body>& parsed, HttpRequest* req);
 
 // The answer to a read error, or nullopt when the connection should just close silently
-// (timeout, client gone).
-std::optional<HttpResponse> ResponseForReadError(const beast::error_code& ec);
+// (timeout, client gone). `header_done`: the error came after the header was parsed (a full read
+// buffer then means an over-long chunk header or trailer, before it too large a header).
+std::optional<HttpResponse> ResponseForReadError(const beast::error_code& ec, bool header_done);
 
 // Checks a request whose header was parsed, before its body is read. The answer to send (the
 // connection then closes), or nullopt when the request may proceed:
@@ -60,7 +61,10 @@ class Session final : public SessionHandle {
   static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
 
   Session(ServerContext& ctx, Shard& shard, Stream stream, std::string remote_address)
-      : ctx_(ctx), shard_(shard), stream_(std::move(stream)) {
+      : ctx_(ctx),
+        shard_(shard),
+        stream_(std::move(stream)),
+        buffer_(ctx.options.header_limit + kReadAhead) {
     request_.remote_address = std::move(remote_address);
     request_.tls = kTls;
     shard_.sessions.push_front(this);
@@ -163,7 +167,9 @@ class Session final : public SessionHandle {
       }
     }
     if (ec) {
-      if (auto res = ResponseForReadError(ec)) co_await AnswerAndLinger(*res);
+      if (auto res = ResponseForReadError(ec, parser_->is_header_done())) {
+        co_await AnswerAndLinger(*res);
+      }
       co_return false;
     }
     co_return true;
@@ -277,6 +283,10 @@ class Session final : public SessionHandle {
   }
 
   static constexpr size_t kReadChunk = 16 * 1024;
+  // The read buffer holds at most a header plus this much: body bytes move on into the body
+  // as they arrive, so only an unending chunk-size line, chunk extension or trailer could grow
+  // it further (and is answered 400 instead of filling the memory).
+  static constexpr size_t kReadAhead = 64 * 1024;
   static constexpr size_t kMaxLingerBytes = 4 * 1024 * 1024;
   static constexpr std::chrono::seconds kLinger{2};
   static constexpr const char* kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
