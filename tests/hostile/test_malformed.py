@@ -257,3 +257,32 @@ def test_endless_chunk_framing_is_refused_without_buffering_it(hostile_server, g
     grown = rss_kb(hostile_server.proc.pid) - before
     assert grown < 16 * 1024, f"the server grew by {grown} kB buffering {name}"
     assert_still_serving(hostile_server, *granted)
+
+
+def test_slow_bodies_are_dropped_by_the_read_timeout(hostile_server, granted):
+    # R.U.D.Y.: complete headers, then a body trickled a byte at a time. --read-timeout 2 bounds
+    # the whole request, so each is dropped after about 2 s however steadily it trickles.
+    import time
+    socks = []
+    try:
+        for _ in range(50):
+            s = socket.create_connection(("127.0.0.1", hostile_server.port), timeout=10)
+            s.sendall(post_users(b"Content-Length: 100000", body=b"{"))
+            socks.append(s)
+        started, closed_at = time.monotonic(), {}
+        while len(closed_at) < len(socks) and time.monotonic() - started < 12:
+            for s in socks:
+                if s in closed_at:
+                    continue
+                try:
+                    s.send(b" ")
+                except OSError:
+                    closed_at[s] = time.monotonic() - started
+            assert_still_serving(hostile_server)
+            time.sleep(0.2)
+        assert len(closed_at) == len(socks), f"{len(socks) - len(closed_at)} slow bodies still open"
+        assert min(closed_at.values()) >= 1.5, min(closed_at.values())
+    finally:
+        for s in socks:
+            s.close()
+    assert_still_serving(hostile_server, *granted)
