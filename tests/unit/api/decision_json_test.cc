@@ -45,3 +45,28 @@ TEST(DecisionJsonTest, IdsNeedingEscapesAreEscapedLikeTheJsonView) {
 
 }  // namespace
 }  // namespace jitgate
+
+namespace jitgate {
+namespace {
+
+TEST(DecisionJsonTest, InstantsAreWrittenLikeFormatRfc3339) {
+  // 1970 to 9999 in steps of 13 days, 1 hour and 1 ms (so the time of day and the day of the
+  // month both drift through every value), and the edges.
+  AccessDecision d;
+  d.role = Role::kStandard;
+  d.allowed = true;
+  int compared = 0;
+  for (Millis t = 0; t < 253'402'300'800'000; t += 13 * 86'400'000 + 3'600'000 + 1) {
+    d.valid_until = t;
+    ASSERT_EQ(DecisionJson(d), ViaTree(d)) << t;
+    ++compared;
+  }
+  for (Millis t : {Millis{-1}, Millis{253'402'300'799'999}, Millis{253'402'300'800'000}}) {
+    d.valid_until = t;
+    EXPECT_EQ(DecisionJson(d), ViaTree(d)) << t;
+  }
+  EXPECT_GT(compared, 200'000);
+}
+
+}  // namespace
+}  // namespace jitgate
