@@ -139,6 +139,10 @@ class Suite:
             log(f"start-up run {r + 1}: {secs.values[-1]:.2f} s, {rss.values[-1]:.0f} MB")
             if r + 1 < self.args.runs:
                 j.stop()
+        if self.args.profile:
+            j.stop()
+            self.profile_startup(j)
+            j.serve("--max-active-grants", MAX_ACTIVE)
         return j  # left running: it serves the check benchmarks
 
     # ------------------------------------------------------------------ 3. checks
@@ -340,18 +344,34 @@ CREATE INDEX grants_check ON grants (user_id, pool_id, role, expires_at);""")
         wrk(j.url, script, env, threads, conns, secs + 1)
         rec.wait(timeout=60)
         self.procs.stop(rec)
+        self._perf_report(data, name, f"jitgate during `{script}` ({conns} connections)")
+
+    def profile_startup(self, j):
+        """perf record of one `jitgate serve` from exec to /readyz 200."""
+        if not shutil.which("perf"):
+            return
+        data = os.path.join(self.tmp, "perf-startup.data")
+        secs = j.serve("--max-active-grants", MAX_ACTIVE,
+                       prefix=["perf", "record", "-F", "999", "-g", "-o", data, "--"])
+        j.stop()  # SIGTERM to the group: perf writes its data and exits with jitgate
+        self._perf_report(data, "startup", f"`jitgate serve` from exec to /readyz 200 ({secs:.2f} s "
+                          "under perf)")
+
+    def _perf_report(self, data, name, what):
         out = os.path.join(ROOT, "bench", "results", f"profile-{name}.txt")
-        r = subprocess.run(["perf", "report", "-i", data, "--no-children", "--stdio", "--sort",
-                            "dso,symbol", "--percent-limit", "0.7", "-g", "none"],
-                           capture_output=True, text=True, timeout=300)
         os.makedirs(os.path.dirname(out), exist_ok=True)
         with open(out, "w") as f:
-            f.write(f"# perf record -F 999 -g of jitgate during `{script}` ({conns} connections), "
+            f.write(f"# perf record -F 999 -g of {what}, "
                     f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n")
-            for line in r.stdout.splitlines():
-                line = re.sub(r"[\s-]+$", "", line)  # perf pads each line, then "-  -"
-                if line and not line.startswith("#"):
-                    f.write(_shorten(line)[:200] + "\n")
+            for sort, limit in (("dso", "1"), ("dso,symbol", "0.7")):
+                r = subprocess.run(["perf", "report", "-i", data, "--no-children", "--stdio", "--sort",
+                                    sort, "--percent-limit", limit, "-g", "none"],
+                                   capture_output=True, text=True, timeout=300)
+                f.write(f"\n## by {sort}\n")
+                for line in r.stdout.splitlines():
+                    line = re.sub(r"[\s-]+$", "", line)  # perf pads each line, then "-  -"
+                    if line and not line.startswith("#"):
+                        f.write(_shorten(line)[:200] + "\n")
         log(f"profile written to {out}")
 
 

@@ -28,12 +28,13 @@ class Jitgate:
         self.admin = json.loads(r.stdout)
         self.db_url = db_url
 
-    def serve(self, *flags, timeout_s=120):
-        """Starts serve and waits for /readyz 200; returns the seconds from exec to ready."""
+    def serve(self, *flags, timeout_s=120, prefix=()):
+        """Starts serve (under `prefix`, e.g. a profiler, if given) and waits for /readyz 200;
+        returns the seconds from exec to ready."""
         self.port = free_port()
         t0 = time.monotonic()
         self.proc = self.procs.start(
-            [self.binary, "serve", "--db", self.db_url, "--listen", f"127.0.0.1:{self.port}",
+            [*prefix, self.binary, "serve", "--db", self.db_url, "--listen", f"127.0.0.1:{self.port}",
              "--log-level", "warn", *flags], self.log)
         self.procs.wait_ready(self.proc, self.port, "/readyz", timeout_s, self.log)
         return time.monotonic() - t0
