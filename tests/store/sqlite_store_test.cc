@@ -34,12 +34,6 @@ TEST(OpenStore, RejectsUnknownSchemesAndEmptyPaths) {
   EXPECT_CODE(OpenStore(""), kInvalidArgument);
 }
 
-TEST(OpenStore, PostgresIsNotBuiltYet) {
-  auto r = OpenStore("postgres://localhost/jitgate");
-  EXPECT_CODE(r, kInvalidArgument);
-  EXPECT_NE(r.status().message().find("PostgreSQL backend not built yet"), std::string::npos);
-}
-
 TEST(OpenStore, UnopenablePathIsUnavailable) {
   EXPECT_CODE(OpenStore("sqlite:/nonexistent-dir/for/sure/jitgate.db"), kUnavailable);
 }

@@ -134,7 +134,10 @@ Result<PgResult> PgConnection::Check(PGresult* r, std::string_view what) {
     tx_retryable_ = state != nullptr && (std::strcmp(state, "40001") == 0 ||
                                          std::strcmp(state, "40P01") == 0);
   }
-  if (state == nullptr || PQstatus(conn_) == CONNECTION_BAD) broken_ = true;
+  // Lost, or told by the server that it is going away (admin shutdown, crash recovery).
+  if (state == nullptr || PQstatus(conn_) == CONNECTION_BAD || std::strncmp(state, "08", 2) == 0 ||
+      std::strncmp(state, "57P0", 4) == 0)
+    broken_ = true;
   PQclear(r);
   return err;
 }
@@ -152,6 +155,10 @@ Result<PgResult> PgConnection::Query(const std::string& sql, const PgParams& par
   return Check(PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(values.size()),
                               values.data(), nullptr, nullptr, 0),
                what);
+}
+
+Result<PgResult> PgConnection::ExecResult(const std::string& sql, std::string_view what) {
+  return Check(PQexec(conn_, sql.c_str()), what);
 }
 
 Status PgConnection::Exec(const std::string& sql, std::string_view what) {

@@ -105,6 +105,8 @@ class PgConnection {
   Result<PgResult> Query(const std::string& sql, const PgParams& params, std::string_view what);
   // Runs one or more statements without parameters (simple query protocol).
   Status Exec(const std::string& sql, std::string_view what);
+  // Like Exec, returning the result of the last statement.
+  Result<PgResult> ExecResult(const std::string& sql, std::string_view what);
 
   // True when the connection is lost; the store drops such connections and makes new ones.
   bool broken() const { return PQstatus(conn_) == CONNECTION_BAD || broken_; }

@@ -1,6 +1,8 @@
 #include "store/postgres/pg_store.h"
 
+#include <chrono>
 #include <exception>
+#include <thread>
 
 #include "store/postgres/pg_migrations.h"
 #include "store/postgres/pg_tx.h"
@@ -21,7 +23,10 @@ constexpr size_t kMaxIdle = 16;
 // and so sees every write committed before the lock was granted (REPEATABLE READ would freeze the
 // snapshot at the lock statement itself, i.e. before the previous holder's commit). Only deadlocks
 // (40P01) can then make a Write retryable.
-constexpr const char* kBeginWrite = "BEGIN; SELECT pg_advisory_xact_lock(7667146881665430629)";
+// The transaction id is taken at the start so that a COMMIT cut off by a lost connection can be
+// looked up afterwards (txid_status) instead of leaving the outcome unknown.
+constexpr const char* kBeginWrite =
+    "BEGIN; SELECT pg_advisory_xact_lock(7667146881665430629); SELECT txid_current()";
 constexpr const char* kBeginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 
 // Runs fn, turning an escaping exception into kInternal so the transaction is always ended.
@@ -67,18 +72,22 @@ void PostgresStore::Give(std::unique_ptr<PgConnection> c) {
   if (idle_.size() < kMaxIdle) idle_.push_back(std::move(c));
 }
 
-Result<std::unique_ptr<PgConnection>> PostgresStore::Begin(const std::string& begin) {
+Result<std::unique_ptr<PgConnection>> PostgresStore::Begin(const std::string& begin,
+                                                            int64_t* value) {
   // A pooled connection may have died since its last use (e.g. the server restarted): then the
   // pool is emptied and the second attempt connects afresh.
   for (int attempt = 0;; ++attempt) {
     ASSIGN_OR_RETURN(auto c, Take());
     c->ClearTxError();
-    Status st = c->Exec(begin, "begin");
-    if (st.ok()) return c;
+    Result<PgResult> r = c->ExecResult(begin, "begin");
+    if (r.ok()) {
+      if (value != nullptr && r->rows() > 0) *value = r->Int(0, 0);
+      return c;
+    }
     const bool broken = c->broken();
     if (!broken) (void)c->Exec("ROLLBACK", "roll back");
     Give(std::move(c));
-    if (!broken || attempt >= 1) return st;
+    if (!broken || attempt >= 1) return r.status();
   }
 }
 
@@ -93,7 +102,8 @@ Status PostgresStore::Read(const std::function<Status(ReadTx&)>& fn) {
   return st.ok() ? end : st;
 }
 
-Status PostgresStore::WriteOnce(PgConnection& c, const std::function<Status(WriteTx&)>& fn) {
+Status PostgresStore::WriteOnce(PgConnection& c, int64_t xid,
+                                const std::function<Status(WriteTx&)>& fn) {
   PgTx tx(c);
   WriteTx& wtx = tx;
   Status st = RunGuarded<WriteTx>(fn, wtx);
@@ -112,6 +122,7 @@ Status PostgresStore::WriteOnce(PgConnection& c, const std::function<Status(Writ
   }
   // With synchronous_commit=on the commit returns after the WAL is flushed: durable.
   Status commit = c.Exec("COMMIT", "commit");
+  if (!commit.ok() && c.broken()) return CommittedAfterAll(xid, commit);
   if (!commit.ok()) {
     (void)c.Exec("ROLLBACK", "roll back");
     if (commit.code() == Code::kUnavailable) return commit;
@@ -122,12 +133,32 @@ Status PostgresStore::WriteOnce(PgConnection& c, const std::function<Status(Writ
 
 Status PostgresStore::Write(const std::function<Status(WriteTx&)>& fn) {
   for (int attempt = 1;; ++attempt) {
-    ASSIGN_OR_RETURN(auto c, Begin(kBeginWrite));
-    Status st = WriteOnce(*c, fn);
+    int64_t xid = 0;
+    ASSIGN_OR_RETURN(auto c, Begin(kBeginWrite, &xid));
+    Status st = WriteOnce(*c, xid, fn);
     const bool retry = !st.ok() && c->tx_retryable() && attempt < kMaxWriteAttempts;
     Give(std::move(c));
     if (!retry) return st;
   }
+}
+
+Status PostgresStore::CommittedAfterAll(int64_t xid, Status lost) {
+  if (xid <= 0) return lost;
+  auto c = PgConnection::Open(url_, options_);
+  if (!c.ok()) return lost;  // the server is gone: the outcome cannot be known now
+  // "in progress" means the server is still finishing that COMMIT: ask again for a moment.
+  for (int i = 0; i < 40; ++i) {
+    auto r = c.value()->Query("SELECT txid_status($1)", PgParams().Add(xid), "check commit");
+    if (!r.ok() || r->rows() == 0) return lost;
+    const std::string status = r->Text(0, 0);
+    if (status == "committed") {
+      Give(std::move(c).value());
+      return Status::Ok();
+    }
+    if (status != "in progress") return lost;  // aborted: nothing was changed
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return lost;
 }
 
 Result<int64_t> PostgresStore::QueryInt(const std::string& sql, std::string_view what) {

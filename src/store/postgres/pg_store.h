@@ -44,13 +44,17 @@ class PostgresStore final : public Store {
   // Returns a healthy connection to the pool; drops a broken one (and, since a server restart
   // breaks them all, every idle one too, so the next call connects afresh).
   void Give(std::unique_ptr<PgConnection> c);
-  // Starts a transaction with `begin` on a pooled connection, replacing a stale one once.
-  Result<std::unique_ptr<PgConnection>> Begin(const std::string& begin);
+  // Starts a transaction with `begin` on a pooled connection, replacing a stale one once. When
+  // `begin` ends in a query returning one number, it is stored in *value.
+  Result<std::unique_ptr<PgConnection>> Begin(const std::string& begin, int64_t* value = nullptr);
   // Runs one parameterless query outside any transaction, with one fresh retry on a stale
   // pooled connection; returns the first column of the first row.
   Result<int64_t> QueryInt(const std::string& sql, std::string_view what);
-  // One attempt of a Write on `c`.
-  Status WriteOnce(PgConnection& c, const std::function<Status(WriteTx&)>& fn);
+  // One attempt of a Write on `c`, whose transaction has id `xid`.
+  Status WriteOnce(PgConnection& c, int64_t xid, const std::function<Status(WriteTx&)>& fn);
+  // After the connection was lost during COMMIT: OK when transaction `xid` did commit after all
+  // (asked on a new connection), else `lost`.
+  Status CommittedAfterAll(int64_t xid, Status lost);
 
   const std::string url_;
   const PgConnectOptions options_;
