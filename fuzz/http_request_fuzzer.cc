@@ -72,21 +72,31 @@ void RunOne(const uint8_t* data, size_t size) {
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(limits.header_limit));
     parser.body_limit(limits.body_limit);
-    parser.eager(true);
     boost::beast::error_code ec;
-    while (!parser.is_done() && !wire.empty()) {
-      size_t n = parser.put(boost::asio::buffer(wire.data(), wire.size()), ec);
-      wire.remove_prefix(n);
-      if (ec == bhttp::error::need_more) {
-        ec = {};
-        if (n == 0) break;  // the rest of the bytes never complete the header: the client stalls
-      } else if (ec) {
-        break;
+    // Header first, as async_read_header does, then the session's header checks, then the body.
+    auto feed = [&](auto done) {
+      while (!ec && !done() && !wire.empty()) {
+        size_t n = parser.put(boost::asio::buffer(wire.data(), wire.size()), ec);
+        wire.remove_prefix(n);
+        if (ec == bhttp::error::need_more) {
+          ec = {};
+          if (n == 0) break;  // the rest of the bytes never complete this part: the client stalls
+        }
       }
+    };
+    feed([&] { return parser.is_header_done(); });
+    if (!ec && parser.is_header_done()) {
+      if (auto res = http_internal::ResponseForBadHeader(parser.get(), parser.chunked(), limits.header_limit)) {
+        CheckResponse(*res, f.SecretsFor(sent));
+        return;  // the connection closes
+      }
+      parser.eager(true);
+      feed([&] { return parser.is_done(); });
     }
     if (!ec && !parser.is_done()) parser.put_eof(ec);  // the client closed its side
     if (ec || !parser.is_done()) {
-      if (auto res = http_internal::ResponseForReadError(ec)) CheckResponse(*res, f.secrets(), f.outside_marker(), sent);
+      if (auto res = http_internal::ResponseForReadError(ec, parser.is_header_done()))
+        CheckResponse(*res, f.SecretsFor(sent));
       return;  // the connection closes
     }
     const bool keep_alive = parser.keep_alive();
@@ -99,7 +109,7 @@ void RunOne(const uint8_t* data, size_t size) {
       f.AddCredential(cred, &req);
       res = Dispatch(f, req);
     }
-    CheckResponse(res, f.secrets(), f.outside_marker(), sent);
+    CheckResponse(res, f.SecretsFor(sent));
     CheckHead(res, keep_alive && !res.close, req.version, req.method == "HEAD");
     if (!keep_alive || res.close) return;
   }

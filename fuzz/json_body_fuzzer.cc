@@ -69,7 +69,7 @@ void RunOne(const uint8_t* data, size_t size) {
     return route.handler(call);  // an exception escaping here is a finding (the server's 500)
   }();
   HttpResponse res = ToHttpResponse(reply);
-  CheckResponse(res, f.secrets(), f.outside_marker(), req.body);
+  CheckResponse(res, f.SecretsFor(req.body));
 }
 
 }  // namespace

@@ -10,6 +10,8 @@
 
 #include "api/routes.h"
 #include "app/bootstrap.h"
+#include "app/random.h"
+#include "common/invariants.h"
 #include "core/rfc3339.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -72,6 +74,7 @@ FuzzApp::FuzzApp() : clock_(kStart) {
 }
 
 void FuzzApp::SetUpFiles() {
+  InitCrypto();
   const char* base = std::filesystem::is_directory("/dev/shm") ? "/dev/shm" : "/tmp";
   std::string templ = std::string(base) + "/jitgate-fuzz-XXXXXX";
   if (!mkdtemp(templ.data())) Die("mkdtemp", Status(Code::kInternal, "cannot create " + templ));
@@ -81,7 +84,10 @@ void FuzzApp::SetUpFiles() {
   std::ofstream(dir_ + "/web/index.html") << "<!doctype html><title>jitgate</title>";
   std::ofstream(dir_ + "/web/assets/app.js") << "console.log(1)";
   // A file outside the portal's root: its content must never be served.
-  std::ofstream(dir_ + "/secret.txt") << kOutsideMarker;
+  // Random per process, like the keys: a constant one would be learned once and kept in corpora.
+  const std::string marker = "outside-the-portal-root-" + RandomBase62(24);
+  std::ofstream(dir_ + "/secret.txt") << marker;
+  secrets_.push_back(marker);
   std::error_code ec;  // and a symlink inside the root that leads to it
   std::filesystem::create_symlink(dir_ + "/secret.txt", dir_ + "/web/escape.txt", ec);
 }
@@ -152,6 +158,17 @@ void FuzzApp::EnsureFixture() {
     auto created = app_->grants.Create(actor, req, std::nullopt);
     if (created.ok()) grant_id_ = created->id;  // may hit the active-grant limit until the next jump
   }
+}
+
+const std::vector<std::string>& FuzzApp::SecretsFor(std::string_view client_bytes) {
+  static const std::vector<std::string> kNone;
+  for (const auto& s : secrets_) {
+    if (!secrets_sent_ && Contains(client_bytes, s)) {
+      secrets_sent_ = true;
+      std::fprintf(stderr, "fuzz fixture: the input holds a secret; no longer checking for secrets\n");
+    }
+  }
+  return secrets_sent_ ? kNone : secrets_;
 }
 
 void FuzzApp::NextInput() {

@@ -18,15 +18,25 @@ namespace jitgate::fuzz {
   std::abort();
 }
 
+// Whether `needle` occurs in `hay`. Deliberately not instrumented and not memcmp-based: libFuzzer
+// learns the operands of instrumented comparisons, and would learn the secrets from this check.
+__attribute__((no_sanitize("coverage"))) inline bool Contains(std::string_view hay, std::string_view needle) {
+  if (needle.empty() || needle.size() > hay.size()) return needle.empty();
+  for (size_t i = 0; i + needle.size() <= hay.size(); ++i) {
+    size_t j = 0;
+    while (j < needle.size() && hay[i + j] == needle[j]) ++j;
+    if (j == needle.size()) return true;
+  }
+  return false;
+}
+
 // - the status is a real one (100-599) and never a 5xx: client bytes must not make the server
 //   fail (503 is allowed only when the store is down, which it never is here);
 // - a JSON error body has string `code` and `message` fields (API.md: errors always have them);
-// - no API key secret of the fixture is ever sent, and no non-JSON answer (the portal's files)
-//   holds `outside_marker`, the content of a file next to, outside, the portal's root — unless
-//   the client sent it itself in `client_bytes` (libFuzzer learns values from comparisons, and an
-//   error message may echo the request).
-inline void CheckResponse(const HttpResponse& res, const std::vector<std::string>& secrets,
-                          std::string_view outside_marker, std::string_view client_bytes) {
+// - none of `secrets` (key secrets of the fixture, the content of a file outside the portal's
+//   root) is ever sent. Callers pass no secrets once the fuzzer has sent one itself (see
+//   FuzzApp::SecretsFor): it may then legitimately come back, e.g. as a stored name.
+inline void CheckResponse(const HttpResponse& res, const std::vector<std::string>& secrets) {
   if (res.status < 100 || res.status > 599) Finding("status out of range", res);
   if (res.status >= 500) Finding("server error for client bytes", res);
   if (res.status >= 400 && res.content_type.starts_with("application/json")) {
@@ -35,15 +45,10 @@ inline void CheckResponse(const HttpResponse& res, const std::vector<std::string
         !j["message"].is_string())
       Finding("error body without code/message", res);
   }
-  if (!res.content_type.starts_with("application/json") &&
-      res.body.find(outside_marker) != std::string::npos &&
-      client_bytes.find(outside_marker) == std::string_view::npos)
-    Finding("a file outside the portal's root was served", res);
   for (const auto& s : secrets) {
-    if (client_bytes.find(s) != std::string_view::npos) continue;
-    if (res.body.find(s) != std::string::npos) Finding("a secret was sent", res);
+    if (Contains(res.body, s)) Finding("a secret was sent", res);
     for (const auto& [k, v] : res.headers)
-      if (v.find(s) != std::string::npos) Finding("a secret was sent in a header", res);
+      if (Contains(v, s)) Finding("a secret was sent in a header", res);
   }
 }
 
