@@ -220,6 +220,7 @@ CREATE INDEX grants_check ON grants (user_id, pool_id, role, expires_at);""")
         log("warm-up: 2 s each")
         wrk(nginx.url, "check_get.lua", env, THREADS, CONNS, 2)
         wrk(j.url, "check_get.lua", env, THREADS, CONNS, 2)
+        round_loads = []  # the 1-minute load average after each round
         overhead_ms = 0.3  # per-connection time a request takes besides the think time; learnt below
         for r in range(args.runs):
             ng = wrk(nginx.url, "check_get.lua", env, THREADS, CONNS, d)
@@ -256,8 +257,9 @@ CREATE INDEX grants_check ON grants (user_id, pool_id, role, expires_at);""")
                 f_sql.add(sql["tps"]), f_sqlat.add(sql["latency_ms"])
                 f_r1.add(get["rps"] / sql["tps"]), f_rb.add(batch["rps"] * 100 / sql["tps"])
                 line += f"  SQL {sql['tps']:,.0f} checks/s"
-            log(line)
-        self.figs.get("http.half.rps").note = f"asked for half of each round's GET rate"
+            round_loads.append(report.loadavg().split()[0])
+            log(line + f"  (load {round_loads[-1]})")
+        self.notes.append(f"1-minute load average after each check round: {', '.join(round_loads)}")
         if args.profile:
             self.profile(j, "check", "check_get.lua", env, THREADS, CONNS)
             self.profile(j, "batch", "check_batch.lua", dict(env, JG_BATCH="100"), THREADS, CONNS)
