@@ -72,9 +72,10 @@ deps-bench:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
-# The side-by-side benchmark suite (~10 min); refreshes the figures block of docs/PERFORMANCE.md.
+# The side-by-side benchmark suite (~10 min); refreshes the figures block of docs/PERFORMANCE.md
+# and the perf profiles in bench/results/.
 bench: build deps-bench
-	BUILD=$(BUILD_DIR) bench/run.sh --update-doc docs/PERFORMANCE.md
+	BUILD=$(BUILD_DIR) bench/run.sh --profile --update-doc docs/PERFORMANCE.md
 
 clean:
 	rm -rf build
