@@ -451,8 +451,15 @@ def parse_args():
 def main():
     args = parse_args()
     os.chdir(ROOT)
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, lambda n, _f: sys.exit(128 + n))
+    stop_signals = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+    def on_signal(n, _frame):
+        for sig in stop_signals:  # once: a second signal must not interrupt the clean-up
+            signal.signal(sig, signal.SIG_IGN)
+        sys.exit(128 + n)
+
+    for sig in stop_signals:
+        signal.signal(sig, on_signal)
     if args.runs < 3 and not args.smoke:
         sys.exit("bench: --runs must be at least 3 (median, min, max); --smoke for a quick try")
     procs = Procs()
