@@ -26,8 +26,10 @@ void BM_DurableWrite(benchmark::State& state) {
     g_dir = std::string(tmp && *tmp ? tmp : "/tmp") + "/jg_group_commit_XXXXXX";
     if (mkdtemp(g_dir.data()) == nullptr) state.SkipWithError("mkdtemp failed");
     auto opened = SqliteStore::Open(g_dir + "/bench.db");
-    if (!opened.ok()) state.SkipWithError(opened.status().message().c_str());
-    else g_store = std::move(opened).value();
+    if (!opened.ok())
+      state.SkipWithError(opened.status().message().c_str());
+    else
+      g_store = std::move(opened).value();
   }
   for (auto _ : state) {
     const int n = g_next.fetch_add(1);

@@ -10,6 +10,11 @@ constexpr size_t kMaxDeltas = 4096;
 // Tombstones (ids of removed objects) the index may carry beyond the live objects before a full
 // build drops them.
 constexpr size_t kMinStaleBeforeRebuild = 4096;
+
+// Removes one copy of `t` (if any) from `s`.
+void EraseOne(std::multiset<Millis>& s, Millis t) {
+  if (auto it = s.find(t); it != s.end()) s.erase(it);
+}
 }  // namespace
 
 AccessView::AccessView() { current_.store(AccessIndex::Build(Directory{})); }
@@ -138,8 +143,8 @@ void AccessView::RemoveGroup(const std::string& id) { Replace<Group>(groups_, id
 void AccessView::PutActiveGrant(const Grant& g) {
   {
     std::lock_guard lock(expiries_mutex_);
-    if (auto it = grants_.find(g.id); it != grants_.end())
-      expiries_.erase(expiries_.find(it->second->expires_at));
+    auto it = grants_.find(g.id);
+    if (it != grants_.end()) EraseOne(expiries_, it->second->expires_at);
     expiries_.insert(g.expires_at);
   }
   Replace<Grant>(grants_, g.id, std::make_shared<const Grant>(g));
@@ -150,7 +155,7 @@ void AccessView::RemoveGrant(const std::string& id) {
   if (it == grants_.end()) return;
   {
     std::lock_guard lock(expiries_mutex_);
-    expiries_.erase(expiries_.find(it->second->expires_at));
+    EraseOne(expiries_, it->second->expires_at);
   }
   Replace<Grant>(grants_, id, nullptr);
 }

@@ -108,7 +108,8 @@ Entry* SortAndMerge(Entry* begin, Entry* end) {
 // Orders ops by user, keeping each user's ops in the order they were made.
 void SortByUser(std::vector<Op>& ops, size_t n_users) {
   if (ops.size() * 8 < n_users) {
-    std::stable_sort(ops.begin(), ops.end(), [](const Op& a, const Op& b) { return a.user < b.user; });
+    std::stable_sort(ops.begin(), ops.end(),
+                     [](const Op& a, const Op& b) { return a.user < b.user; });
     return;
   }
   std::vector<uint32_t> start(n_users + 1, 0);  // a counting sort: O(ops + users)
@@ -329,13 +330,13 @@ void FlatAccessIndex::GrantOps(const Grant* before, const Grant* after, std::vec
   if (before) {
     for (const std::string& user : before->user_ids) {
       const uint32_t us = users().FindSlot(user, IdTable::Hash(user));
-      if (us != IdTable::kMissing) ops.push_back({us, false, Entry{0, Entry::SourceKeyOf(true, gi), 0}});
+      if (us != IdTable::kMissing)
+        ops.push_back({us, false, Entry{0, Entry::SourceKeyOf(true, gi), 0}});
     }
   }
   if (!after || after->role == Role::kNone) return;
   std::vector<uint32_t> pools;
-  for (const std::string& pool : after->agent_pool_ids)
-    pools.push_back(PoolIndex(pool));
+  for (const std::string& pool : after->agent_pool_ids) pools.push_back(PoolIndex(pool));
   for (const std::string& user : after->user_ids) {
     const uint32_t key = UserKey(user);
     for (uint32_t pi : pools)
@@ -482,7 +483,8 @@ std::shared_ptr<const AccessIndex> FlatAccessIndex::WithChanges(
   for (const AccessChange& c : changes) new_users += UsersNamedBy(c);
   next->EnsureUserCapacity(new_users);
   std::vector<Op> ops;
-  for (const AccessChange& c : changes) std::visit([&](const auto& r) { next->ChangeOps(r, ops); }, c);
+  for (const AccessChange& c : changes)
+    std::visit([&](const auto& r) { next->ChangeOps(r, ops); }, c);
   next->ApplyOps(ops);
   return next;
 }

@@ -1,15 +1,15 @@
 // AccessIndex: an immutable in-memory snapshot answering "may user U do P on pool X now?".
 // Built from a Directory; after every committed change a new snapshot is derived from the current
 // one (WithChanges), sharing everything the change does not touch, so a check never takes a lock
-// and never touches disk, and a writer's change costs microseconds, not a rebuild. Expiry is judged against the `now` passed to
-// each check (half-open: a JIT grant counts while now < expires_at), so an entry can never outlive
-// its grant, whatever the background expirer does.
+// and never touches disk, and a writer's change costs microseconds, not a rebuild. Expiry is judged
+// against the `now` passed to each check (half-open: a JIT grant counts while now < expires_at), so
+// an entry can never outlive its grant, whatever the background expirer does.
 #pragma once
 
 #include <memory>
 #include <optional>
-#include <string>
 #include <span>
+#include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
@@ -31,7 +31,7 @@ struct AccessSource {
 // The answer to one check.
 struct AccessDecision {
   bool allowed = false;
-  Role role = Role::kNone;  // the strongest role now; kNone: no access
+  Role role = Role::kNone;            // the strongest role now; kNone: no access
   std::vector<AccessSource> sources;  // every group and active JIT grant giving a role now
   // The instant at which `role` (and so `allowed`) next changes through expiry; nullopt if never.
   std::optional<Millis> valid_until;
@@ -73,7 +73,8 @@ class AccessIndex {
   // A new snapshot with the same users, pools and groups as this one and `active_grants` as its
   // grants. Shares the directory part, so it costs O(users + grant entries), not a full Build:
   // grants change far more often than the directory.
-  virtual std::shared_ptr<const AccessIndex> WithGrants(const std::vector<Grant>& active_grants) const = 0;
+  virtual std::shared_ptr<const AccessIndex> WithGrants(
+      const std::vector<Grant>& active_grants) const = 0;
 
   // A new snapshot: this one with `changes` applied in order, answering every check exactly as a
   // Build of the changed directory would (sources may come in another order). Shares the id tables

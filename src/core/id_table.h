@@ -102,7 +102,9 @@ class IdTable {
     }
   };
 
-  const Slot& SlotAt(uint32_t pos) const { return pages_[pos >> kPageBits][pos & (kPageSlots - 1)]; }
+  const Slot& SlotAt(uint32_t pos) const {
+    return pages_[pos >> kPageBits][pos & (kPageSlots - 1)];
+  }
   // The slot at `pos`, writable: clones its page first when another table shares it.
   Slot& MutableSlot(uint32_t pos);
   static uint32_t Tag(uint64_t hash) { return static_cast<uint32_t>(hash >> 32); }
@@ -117,7 +119,7 @@ class IdTable {
 
   uint32_t slot_bits_;
   size_t size_ = 0;
-  std::vector<Page> pages_;                    // slot_count() / kPageSlots pages
+  std::vector<Page> pages_;                     // slot_count() / kPageSlots pages
   std::vector<std::shared_ptr<Block>> blocks_;  // the arena: ids by dense index
 };
 

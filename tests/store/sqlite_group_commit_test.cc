@@ -86,7 +86,8 @@ TEST_F(SqliteGroupCommitTest, AFailingFnInsideABatchLeavesItsNeighboursWritten) 
   Status a, b, c, d;
   std::thread ta = StartQueued(Blocker(4), &a);
   const uint64_t commits_before = store_->commit_count();
-  std::thread tb = StartQueued([](WriteTx& tx) { return tx.InsertUser(MakeUser(1, "b@x.com")); }, &b);
+  std::thread tb =
+      StartQueued([](WriteTx& tx) { return tx.InsertUser(MakeUser(1, "b@x.com")); }, &b);
   // c writes a user, then breaks a uniqueness rule: its own insert must vanish with it.
   std::thread tc = StartQueued(
       [](WriteTx& tx) -> Status {
@@ -94,7 +95,8 @@ TEST_F(SqliteGroupCommitTest, AFailingFnInsideABatchLeavesItsNeighboursWritten) 
         return tx.InsertUser(MakeUser(3, "b@x.com"));
       },
       &c);
-  std::thread td = StartQueued([](WriteTx& tx) { return tx.InsertUser(MakeUser(4, "d@x.com")); }, &d);
+  std::thread td =
+      StartQueued([](WriteTx& tx) { return tx.InsertUser(MakeUser(4, "d@x.com")); }, &d);
   for (std::thread* t : {&ta, &tb, &tc, &td}) t->join();
   EXPECT_OK(a);
   EXPECT_OK(b);
@@ -115,9 +117,11 @@ TEST_F(SqliteGroupCommitTest, AFailedCommitFailsEveryWriteOfTheBatch) {
   // a fails by itself, so its batch rolls back without a COMMIT; b, c and d form the next batch,
   // whose COMMIT fails.
   std::thread ta = StartQueued(Blocker(4, Status::Invalid("a", "fails by itself")), &a);
-  std::thread tb = StartQueued([](WriteTx& tx) { return tx.InsertUser(MakeUser(1, "b@x.com")); }, &b);
+  std::thread tb =
+      StartQueued([](WriteTx& tx) { return tx.InsertUser(MakeUser(1, "b@x.com")); }, &b);
   std::thread tc = StartQueued([](WriteTx&) { return Status::NotFound("c fails by itself"); }, &c);
-  std::thread td = StartQueued([](WriteTx& tx) { return tx.InsertUser(MakeUser(2, "d@x.com")); }, &d);
+  std::thread td =
+      StartQueued([](WriteTx& tx) { return tx.InsertUser(MakeUser(2, "d@x.com")); }, &d);
   for (std::thread* t : {&ta, &tb, &tc, &td}) t->join();
   EXPECT_EQ(a.code(), Code::kInvalidArgument);
   EXPECT_EQ(b.code(), Code::kUnavailable) << b.message();
@@ -141,7 +145,8 @@ TEST_F(SqliteGroupCommitTest, AnExceptionInsideAFnFailsOnlyThatWrite) {
         throw std::runtime_error("boom");
       },
       &b);
-  std::thread tc = StartQueued([](WriteTx& tx) { return tx.InsertUser(MakeUser(2, "c@x.com")); }, &c);
+  std::thread tc =
+      StartQueued([](WriteTx& tx) { return tx.InsertUser(MakeUser(2, "c@x.com")); }, &c);
   for (std::thread* t : {&ta, &tb, &tc}) t->join();
   EXPECT_EQ(b.code(), Code::kInternal);
   EXPECT_OK(c);

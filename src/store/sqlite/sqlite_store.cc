@@ -97,8 +97,8 @@ bool SqliteStore::RunInSavepoint(Writer& w) {
     if (w.status.ok()) w.status = Status::Unavailable("the transaction was rolled back");
     return false;
   }
-  const Status end = writer_->Exec(w.status.ok() ? "RELEASE jg_write"
-                                                  : "ROLLBACK TO jg_write; RELEASE jg_write");
+  const Status end =
+      writer_->Exec(w.status.ok() ? "RELEASE jg_write" : "ROLLBACK TO jg_write; RELEASE jg_write");
   if (!end.ok()) {
     if (w.status.ok()) w.status = end;
     return false;
@@ -120,8 +120,8 @@ void SqliteStore::RunBatch(const std::vector<Writer*>& batch) {
     }
     // The transaction is lost: nothing of this batch may count as written.
     if (!sqlite3_get_autocommit(writer_->db())) (void)writer_->Exec("ROLLBACK");
-    const Status lost = Status::Unavailable("the change could not be written: " +
-                                            batch[i]->status.message());
+    const Status lost =
+        Status::Unavailable("the change could not be written: " + batch[i]->status.message());
     for (size_t j = 0; j < batch.size(); ++j)
       if (j != i && (j > i || batch[j]->status.ok())) batch[j]->status = lost;
     return;

@@ -76,16 +76,34 @@ class Model {
   // One random change; appends what it changed to `out`.
   void Step(std::vector<AccessChange>& out) {
     switch (Pick(12)) {
-      case 0: AddUser(out); break;
-      case 1: ChangeUser(out); break;
-      case 2: AddPool(out); break;
-      case 3: RemovePool(out); break;
-      case 4: PutGroup(out); break;
-      case 5: ChangeMembers(out); break;
-      case 6: RemoveGroup(out); break;
+      case 0:
+        AddUser(out);
+        break;
+      case 1:
+        ChangeUser(out);
+        break;
+      case 2:
+        AddPool(out);
+        break;
+      case 3:
+        RemovePool(out);
+        break;
+      case 4:
+        PutGroup(out);
+        break;
+      case 5:
+        ChangeMembers(out);
+        break;
+      case 6:
+        RemoveGroup(out);
+        break;
       case 7:
-      case 8: AddGrant(out); break;
-      default: EndGrant(out); break;
+      case 8:
+        AddGrant(out);
+        break;
+      default:
+        EndGrant(out);
+        break;
     }
   }
 
@@ -134,7 +152,8 @@ class Model {
     User u;
     // Sometimes a user who grants already name (the id was only a reference so far).
     u.id = Pick(3) == 0 && !user_ids.empty() ? SomeUser() : "user-" + std::to_string(next_id_++);
-    if (std::find(user_ids.begin(), user_ids.end(), u.id) == user_ids.end()) user_ids.push_back(u.id);
+    if (std::find(user_ids.begin(), user_ids.end(), u.id) == user_ids.end())
+      user_ids.push_back(u.id);
     u.disabled = Pick(8) == 0;
     Put(users_, std::make_shared<const User>(u), out);
   }
@@ -149,7 +168,8 @@ class Model {
   void AddPool(std::vector<AccessChange>& out) {
     AgentPool p;
     p.id = Pick(3) == 0 && !pool_ids.empty() ? SomePool() : "pool-" + std::to_string(next_id_++);
-    if (std::find(pool_ids.begin(), pool_ids.end(), p.id) == pool_ids.end()) pool_ids.push_back(p.id);
+    if (std::find(pool_ids.begin(), pool_ids.end(), p.id) == pool_ids.end())
+      pool_ids.push_back(p.id);
     Put(pools_, std::make_shared<const AgentPool>(p), out);
   }
   void RemovePool(std::vector<AccessChange>& out) {
