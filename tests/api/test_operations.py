@@ -129,7 +129,8 @@ def test_metrics_expirations(server_factory):
     s = server_factory()
     admin = s.admin()
     u, p = admin.create_user(), admin.create_pool()
-    admin.create_grant([p["id"]], [u["id"]], expiration={"at": fmt_ts(now_ms() + 500)})
+    # Far enough ahead that a loaded machine reads the metrics before the grant expires.
+    admin.create_grant([p["id"]], [u["id"]], expiration={"at": fmt_ts(now_ms() + 2000)})
     _, samples = metrics(s)
 
     def expirations(smp):
@@ -137,7 +138,7 @@ def test_metrics_expirations(server_factory):
                                                                        "_created")))
 
     assert expirations(samples) == 0
-    deadline = time.time() + 3.0
+    deadline = time.time() + 6.0
     while time.time() < deadline and expirations(metrics(s)[1]) < 1:
         time.sleep(0.1)
     assert expirations(metrics(s)[1]) == 1, "expirations processed counter"
