@@ -110,18 +110,18 @@ Status PostgresStore::WriteOnce(PgConnection& c, int64_t xid,
   // PostgreSQL aborted the transaction at its first SQL error: that error wins even if fn
   // swallowed it (COMMIT would silently roll back).
   if (!c.tx_error().ok()) st = c.tx_error();
-  if (st.ok() && tx.last_change_seq() > 0) {
-    // Delivered to listeners only if and when the transaction commits.
-    st = c.Query("SELECT pg_notify($1, $2)",
-                 PgParams().Add(kPgChangeChannel).Add(tx.last_change_seq()), "notify")
-             .status();
-  }
   if (!st.ok()) {
     (void)c.Exec("ROLLBACK", "roll back");
     return st;
   }
-  // With synchronous_commit=on the commit returns after the WAL is flushed: durable.
-  Status commit = c.Exec("COMMIT", "commit");
+  // The notification (delivered to listeners only if and when the transaction commits) goes in
+  // the same round trip as the COMMIT; if it fails, the COMMIT after it does not run. With
+  // synchronous_commit=on the commit returns after the WAL is flushed: durable.
+  const std::string commit_sql =
+      tx.last_change_seq() > 0 ? std::string("SELECT pg_notify('") + kPgChangeChannel + "', '" +
+                                     std::to_string(tx.last_change_seq()) + "'); COMMIT"
+                               : "COMMIT";
+  Status commit = c.Exec(commit_sql, "commit");
   if (!commit.ok() && c.broken()) return CommittedAfterAll(xid, commit);
   if (!commit.ok()) {
     (void)c.Exec("ROLLBACK", "roll back");
