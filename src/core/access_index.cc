@@ -82,7 +82,7 @@ const std::shared_ptr<const UserChunk>& EmptyChunk() {
 // A change to one user's entries: add `entry`, or remove every entry whose source key is
 // `entry.meta`. A user's ops apply in the order they were made.
 struct Op {
-  uint32_t user;  // slot position (dense index while a Build resolves ids)
+  uint32_t user;  // dense index while ops are made; slot position once FinishOps resolves them
   bool add;
   Entry entry;
 };
@@ -164,19 +164,27 @@ class FlatAccessIndex final : public AccessIndex {
   uint32_t InternRef(TableKind t, std::string_view id);
   // Sets whether the id at `pos` of table `t` is present (with `extra` flags), keeping counts.
   void SetPresent(TableKind t, uint32_t pos, bool present, uint32_t extra = 0);
-  // The key an op uses for user `id`, interning it: a position, or a dense index while building.
+  // The key an op uses for user `id` (its dense index), interning it.
   uint32_t UserKey(std::string_view id) {
-    const uint32_t pos = InternRef(kUsers, id);
-    return keys_are_dense_ ? tables_[kUsers]->IndexAt(pos) : pos;
+    const uint32_t pos = InternRef(kUsers, id);  // may replace tables_[kUsers]: read it after
+    return tables_[kUsers]->IndexAt(pos);
   }
   // The dense index of pool `id`, interning it.
   uint32_t PoolIndex(std::string_view id) {
     const uint32_t pos = InternRef(kPools, id);  // may replace tables_[kPools]: read it after
     return tables_[kPools]->IndexAt(pos);
   }
-  // Makes room for `extra` more users without moving anyone during the change: grows the user
-  // table now if needed and moves every chunk's entries to the users' new positions.
-  void EnsureUserCapacity(size_t extra);
+  // Requests the hash slots that resolving `g` will read (bulk changes are bound by those misses).
+  void PrefetchIdsOf(const Grant& g) const {
+    for (const std::string& user : g.user_ids) users().Prefetch(IdTable::Hash(user));
+    for (const std::string& pool : g.agent_pool_ids) pools().Prefetch(IdTable::Hash(pool));
+  }
+  // Moves every chunk's entries from the users' positions in `old` (the user table before it
+  // grew) to their positions now.
+  void RemapChunks(const IdTable& old);
+  // Applies `ops` (made with dense user indexes) once every id is interned: re-lays the chunks out
+  // if the user table grew since `old_users` (null: chunks are already laid out for the table).
+  void FinishOps(std::vector<Op>& ops, const IdTable* old_users);
   // The ops of one change.
   void ChangeOps(const Replacement<User>& r, std::vector<Op>& ops);
   void ChangeOps(const Replacement<AgentPool>& r, std::vector<Op>& ops);
@@ -208,7 +216,6 @@ class FlatAccessIndex final : public AccessIndex {
   std::vector<std::shared_ptr<const UserChunk>> chunks_;      // chunk i: positions [256i, 256i+256)
   std::array<size_t, kTableCount> live_{}, stale_{};          // present / absent ids per table
   std::array<bool, kTableCount> owned_{};  // during a change: tables_[t] is this copy's own
-  bool keys_are_dense_ = false;            // during a Build: ops name users by dense index
 };
 
 // ---- building ----
@@ -230,7 +237,6 @@ FlatAccessIndex::FlatAccessIndex(const Directory& dir) {
   for (const Group& g : dir.groups) tables_[kGroups]->Intern(g.id);
   for (size_t t = 0; t < kTableCount; ++t) live_[t] = tables_[t]->size();
 
-  keys_are_dense_ = true;  // users named by groups and grants may grow the table as they come
   std::vector<Op> ops;
   std::vector<std::string_view> members;
   for (const Group& g : dir.groups) {
@@ -238,19 +244,11 @@ FlatAccessIndex::FlatAccessIndex(const Directory& dir) {
     GroupOps(g, tables_[kGroups]->Find(g.id), true, members, ops);
   }
   for (size_t i = 0; i < dir.active_grants.size(); ++i) {
-    if (i + kLookAhead < dir.active_grants.size()) {
-      for (const std::string& u : dir.active_grants[i + kLookAhead].user_ids)
-        users.Prefetch(IdTable::Hash(u));
-    }
+    if (i + kLookAhead < dir.active_grants.size()) PrefetchIdsOf(dir.active_grants[i + kLookAhead]);
     GrantOps(nullptr, &dir.active_grants[i], ops);
   }
-  keys_are_dense_ = false;
-  std::vector<uint32_t> pos_of(users.size());
-  for (uint32_t pos = 0; pos < users.slot_count(); ++pos)
-    if (users.Used(pos)) pos_of[users.IndexAt(pos)] = pos;
-  for (Op& op : ops) op.user = pos_of[op.user];
   chunks_.assign(users.slot_count() / kChunkUsers, EmptyChunk());
-  ApplyOps(ops);
+  FinishOps(ops, nullptr);
 }
 
 IdTable& FlatAccessIndex::Mut(TableKind t) {
@@ -262,13 +260,18 @@ IdTable& FlatAccessIndex::Mut(TableKind t) {
 }
 
 uint32_t FlatAccessIndex::InternRef(TableKind t, std::string_view id) {
-  // Looked up first so that a table that already has the id is not copied.
-  if (const uint32_t pos = tables_[t]->FindSlot(id, IdTable::Hash(id)); pos != IdTable::kMissing)
-    return pos;
+  // A shared table is searched first so that it is not copied for an id it already has.
+  if (!owned_[t]) {
+    const uint32_t pos = tables_[t]->FindSlot(id, IdTable::Hash(id));
+    if (pos != IdTable::kMissing) return pos;
+  }
   IdTable& table = Mut(t);
+  const size_t before = table.size();
   const uint32_t pos = table.Intern(id);
-  table.SetFlags(pos, kAbsent);
-  ++stale_[t];
+  if (table.size() != before) {
+    table.SetFlags(pos, kAbsent);
+    ++stale_[t];
+  }
   return pos;
 }
 
@@ -302,7 +305,7 @@ void FlatAccessIndex::GroupOps(const Group& g, uint32_t gi, bool add,
     if (i + kLookAhead < members.size()) users().Prefetch(IdTable::Hash(members[i + kLookAhead]));
     if (!add) {
       const uint32_t pos = users().FindSlot(members[i], IdTable::Hash(members[i]));
-      if (pos != IdTable::kMissing) ops.push_back({pos, false, Entry{0, key, 0}});
+      if (pos != IdTable::kMissing) ops.push_back({users().IndexAt(pos), false, Entry{0, key, 0}});
       continue;
     }
     const uint32_t user = UserKey(members[i]);
@@ -331,7 +334,7 @@ void FlatAccessIndex::GrantOps(const Grant* before, const Grant* after, std::vec
     for (const std::string& user : before->user_ids) {
       const uint32_t us = users().FindSlot(user, IdTable::Hash(user));
       if (us != IdTable::kMissing)
-        ops.push_back({us, false, Entry{0, Entry::SourceKeyOf(true, gi), 0}});
+        ops.push_back({users().IndexAt(us), false, Entry{0, Entry::SourceKeyOf(true, gi), 0}});
     }
   }
   if (!after || after->role == Role::kNone) return;
@@ -389,13 +392,11 @@ void FlatAccessIndex::ApplyOps(std::vector<Op>& ops) {
 
 // ---- changing ----
 
-void FlatAccessIndex::EnsureUserCapacity(size_t extra) {
-  if (!users().WouldGrow(extra)) return;
-  std::vector<uint32_t> old_pos(users().size());
-  for (uint32_t pos = 0; pos < users().slot_count(); ++pos)
-    if (users().Used(pos)) old_pos[users().IndexAt(pos)] = pos;
-  IdTable& table = Mut(kUsers);
-  table.Reserve(table.size() + extra);
+void FlatAccessIndex::RemapChunks(const IdTable& old) {
+  std::vector<uint32_t> old_pos(old.size());
+  for (uint32_t pos = 0; pos < old.slot_count(); ++pos)
+    if (old.Used(pos)) old_pos[old.IndexAt(pos)] = pos;
+  const IdTable& table = users();
   const std::vector<std::shared_ptr<const UserChunk>> old_chunks = std::move(chunks_);
   chunks_.assign(table.slot_count() / kChunkUsers, EmptyChunk());
   for (size_t c = 0; c < chunks_.size(); ++c) {
@@ -403,18 +404,35 @@ void FlatAccessIndex::EnsureUserCapacity(size_t extra) {
     for (uint32_t local = 0; local < kChunkUsers; ++local) {
       const auto pos = static_cast<uint32_t>((c << kChunkBits) | local);
       chunk->begin[local] = static_cast<uint32_t>(chunk->entries.size());
-      if (!table.Used(pos)) continue;
+      if (!table.Used(pos) || table.IndexAt(pos) >= old_pos.size()) continue;  // none / new
       const uint32_t from = old_pos[table.IndexAt(pos)];
-      const UserChunk& old = *old_chunks[from >> kChunkBits];
-      const uint32_t old_local = from & (kChunkUsers - 1);
-      chunk->entries.insert(chunk->entries.end(), old.entries.begin() + old.begin[old_local],
-                            old.entries.begin() + old.begin[old_local + 1]);
+      const UserChunk& prev = *old_chunks[from >> kChunkBits];
+      const uint32_t prev_local = from & (kChunkUsers - 1);
+      chunk->entries.insert(chunk->entries.end(), prev.entries.begin() + prev.begin[prev_local],
+                            prev.entries.begin() + prev.begin[prev_local + 1]);
     }
     chunk->begin[kChunkUsers] = static_cast<uint32_t>(chunk->entries.size());
     chunk->has_jit = std::any_of(chunk->entries.begin(), chunk->entries.end(),
                                  [](const Entry& e) { return e.jit(); });
     if (!chunk->entries.empty()) chunks_[c] = std::move(chunk);
   }
+}
+
+void FlatAccessIndex::FinishOps(std::vector<Op>& ops, const IdTable* old_users) {
+  const IdTable& users = this->users();
+  if (old_users && old_users->slot_count() != users.slot_count()) RemapChunks(*old_users);
+  if (ops.size() * 8 >= users.slot_count()) {  // many ops: one pass over the slots
+    std::vector<uint32_t> pos_of(users.size());
+    for (uint32_t pos = 0; pos < users.slot_count(); ++pos)
+      if (users.Used(pos)) pos_of[users.IndexAt(pos)] = pos;
+    for (Op& op : ops) op.user = pos_of[op.user];
+  } else {
+    for (Op& op : ops) {
+      const std::string_view id = users.At(op.user);
+      op.user = users.FindSlot(id, IdTable::Hash(id));
+    }
+  }
+  ApplyOps(ops);
 }
 
 void FlatAccessIndex::ChangeOps(const Replacement<User>& r, std::vector<Op>&) {
@@ -466,26 +484,14 @@ void FlatAccessIndex::ChangeOps(const Replacement<Grant>& r, std::vector<Op>& op
   GrantOps(r.before.get(), r.after.get(), ops);
 }
 
-// How many users a change may add to the user table (at most).
-size_t UsersNamedBy(const AccessChange& change) {
-  if (const auto* g = std::get_if<Replacement<Group>>(&change))
-    return g->after ? g->after->member_ids.size() : 0;
-  if (const auto* g = std::get_if<Replacement<Grant>>(&change))
-    return g->after ? g->after->user_ids.size() : 0;
-  return std::holds_alternative<Replacement<User>>(change) ? 1 : 0;
-}
-
 std::shared_ptr<const AccessIndex> FlatAccessIndex::WithChanges(
     std::span<const AccessChange> changes) const {
   auto next = std::make_shared<FlatAccessIndex>(*this);
-  next->BeginEdit();
-  size_t new_users = 0;
-  for (const AccessChange& c : changes) new_users += UsersNamedBy(c);
-  next->EnsureUserCapacity(new_users);
+  next->BeginEdit();  // so this->tables_ stay as they are: the old layout for FinishOps
   std::vector<Op> ops;
   for (const AccessChange& c : changes)
     std::visit([&](const auto& r) { next->ChangeOps(r, ops); }, c);
-  next->ApplyOps(ops);
+  next->FinishOps(ops, tables_[kUsers].get());
   return next;
 }
 
@@ -510,13 +516,14 @@ std::shared_ptr<const AccessIndex> FlatAccessIndex::WithGrants(
   next->StripJit();
   next->tables_[kGrants] = std::make_shared<IdTable>();
   next->owned_[kGrants] = true;
+  next->tables_[kGrants]->Reserve(active_grants.size());
   next->live_[kGrants] = next->stale_[kGrants] = 0;
-  size_t new_users = 0;
-  for (const Grant& g : active_grants) new_users += g.user_ids.size();
-  next->EnsureUserCapacity(new_users);
   std::vector<Op> ops;
-  for (const Grant& g : active_grants) next->GrantOps(nullptr, &g, ops);
-  next->ApplyOps(ops);
+  for (size_t i = 0; i < active_grants.size(); ++i) {
+    if (i + kLookAhead < active_grants.size()) next->PrefetchIdsOf(active_grants[i + kLookAhead]);
+    next->GrantOps(nullptr, &active_grants[i], ops);
+  }
+  next->FinishOps(ops, tables_[kUsers].get());
   return next;
 }
 
