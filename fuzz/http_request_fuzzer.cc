@@ -26,6 +26,12 @@ using http_internal::FillRequest;
 
 constexpr int kMaxRequests = 8;
 
+// JG_FUZZ_VERBOSE=1: print each request and its answer (to check what seeds reach).
+bool Verbose() {
+  static const bool verbose = std::getenv("JG_FUZZ_VERBOSE") != nullptr;
+  return verbose;
+}
+
 // The body the session sends when FillRequest rejects a request (mirrors Session's answer).
 HttpResponse BadTarget(const Status& st) {
   return HttpResponse::Error(400, "VALIDATION_FAILED", st.message());
@@ -109,6 +115,7 @@ void RunOne(const uint8_t* data, size_t size) {
       f.AddCredential(cred, &req);
       res = Dispatch(f, req);
     }
+    if (Verbose()) std::fprintf(stderr, "%s %s -> %d %.200s\n", req.method.c_str(), req.target.c_str(), res.status, res.body.c_str());
     CheckResponse(res, f.SecretsFor(sent));
     CheckHead(res, keep_alive && !res.close, req.version, req.method == "HEAD");
     if (!keep_alive || res.close) return;

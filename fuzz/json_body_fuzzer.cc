@@ -4,6 +4,8 @@
 // replaced by real ids. The body goes through ParseJsonObject and the route's handler on a real
 // App (temporary SQLite store); the outcome must map to a 2xx or a 4xx with a proper error body.
 #include <cstddef>
+#include <cstdio>
+#include <cstdlib>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -69,6 +71,8 @@ void RunOne(const uint8_t* data, size_t size) {
     return route.handler(call);  // an exception escaping here is a finding (the server's 500)
   }();
   HttpResponse res = ToHttpResponse(reply);
+  if (std::getenv("JG_FUZZ_VERBOSE"))
+    std::fprintf(stderr, "%s %s -> %d %.300s\n", route.method.c_str(), route.pattern.c_str(), res.status, res.body.c_str());
   CheckResponse(res, f.SecretsFor(req.body));
 }
 

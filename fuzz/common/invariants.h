@@ -32,17 +32,18 @@ __attribute__((no_sanitize("coverage"))) inline bool Contains(std::string_view h
 
 // - the status is a real one (100-599) and never a 5xx: client bytes must not make the server
 //   fail (503 is allowed only when the store is down, which it never is here);
-// - a JSON error body has string `code` and `message` fields (API.md: errors always have them);
+// - a JSON body is valid UTF-8 JSON; an error's has string `code` and `message` fields (API.md);
 // - none of `secrets` (key secrets of the fixture, the content of a file outside the portal's
 //   root) is ever sent. Callers pass no secrets once the fuzzer has sent one itself (see
 //   FuzzApp::SecretsFor): it may then legitimately come back, e.g. as a stored name.
 inline void CheckResponse(const HttpResponse& res, const std::vector<std::string>& secrets) {
   if (res.status < 100 || res.status > 599) Finding("status out of range", res);
   if (res.status >= 500) Finding("server error for client bytes", res);
-  if (res.status >= 400 && res.content_type.starts_with("application/json")) {
+  if (res.content_type.starts_with("application/json")) {
     auto j = nlohmann::json::parse(res.body, nullptr, /*allow_exceptions=*/false);
-    if (!j.is_object() || !j.contains("code") || !j["code"].is_string() || !j.contains("message") ||
-        !j["message"].is_string())
+    if (j.is_discarded()) Finding("a JSON response that is not valid UTF-8 JSON", res);
+    if (res.status >= 400 && (!j.is_object() || !j.contains("code") || !j["code"].is_string() ||
+                              !j.contains("message") || !j["message"].is_string()))
       Finding("error body without code/message", res);
   }
   for (const auto& s : secrets) {
