@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # `make test-asan`: builds the asan preset (ASan + UBSan, -O1 -g) with only the targets it runs, then
 # runs the unit test binaries, the store suite and the API suite (tests/api) against the sanitized
-# binary. Every sanitized process (tests, `jitgate serve`, `jitgate init`, client verbs) writes any
-# report to one fresh directory (log_path); a report from any of them fails the run, even when the
-# process that wrote it was a server whose exit status no test looked at.
+# binary. Every sanitized process (tests, `jitgate serve`, `jitgate init`, client verbs) has its
+# stderr copied into one fresh directory (the API suite gets JITGATE_BIN = a wrapper that execs the
+# real binary, same pid, stderr through tee); a sanitizer report from any of them fails the run, even
+# when it came from a server whose exit status no test looked at. (ASan's log_path is not used: with
+# ASan and UBSan together, GCC 12's UBSan reports ignore it and go to stderr only.)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=build/asan
@@ -22,33 +24,45 @@ cmake --build "$BUILD" --target "${targets[@]}" -j"$JOBS"
 t1=$(date +%s)
 
 reports=$(mktemp -d /tmp/jitgate-asan-reports-XXXXXX)
-export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:log_path=$reports/asan"
-export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$reports/ubsan"
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 failed=0
 
-# Fails the run when any sanitized process left a report.
+# JITGATE_BIN for the API suite: the sanitized binary, its stderr also kept in $reports.
+wrapper="$reports/jitgate"
+printf '#!/usr/bin/env bash\nexec %q "$@" 2> >(exec tee -a %q.$$ >&2)\n' \
+  "$PWD/$BUILD/jitgate" "$reports/stderr" >"$wrapper"
+chmod +x "$wrapper"
+
+# Fails the run when any sanitized process reported something.
+REPORT_RE='ERROR: (Address|Leak)Sanitizer|runtime error:|SUMMARY: (Address|UndefinedBehavior|Leak)Sanitizer'
 check_reports() {
-  if compgen -G "$reports/*" >/dev/null; then
+  local bad
+  bad=$(grep -lE "$REPORT_RE" "$reports"/stderr.* 2>/dev/null || true)
+  if [ -n "$bad" ]; then
     echo "test-asan: sanitizer reports after $1:" >&2
-    for f in "$reports"/*; do echo "=== $f" >&2; head -c 20000 "$f" >&2; done
+    for f in $bad; do echo "=== $f" >&2; grep -E -A40 "$REPORT_RE" "$f" | head -c 20000 >&2; done
     failed=1
   fi
+  rm -f "$reports"/stderr.*
 }
 
 # PostgreSQL runs in its own suites, not under the sanitizers.
 declare -A FILTER=([jg_store_tests]="-Postgres/*:Pg*")
 for t in "${targets[@]:1}"; do
   echo "test-asan: $t"
-  if ! "$BUILD/tests/$t" --gtest_brief=1 --gtest_filter="${FILTER[$t]:-*}"; then
+  if ! "$BUILD/tests/$t" --gtest_brief=1 --gtest_filter="${FILTER[$t]:-*}" \
+      2> >(tee -a "$reports/stderr.$t" >&2); then
     echo "test-asan: $t FAILED" >&2
     failed=1
   fi
+  wait  # for the tee of the last process substitution
 done
 check_reports "the unit tests"
 t2=$(date +%s)
 
 echo "test-asan: tests/api against $BUILD/jitgate"
-if ! JITGATE_BIN="$PWD/$BUILD/jitgate" /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/api; then
+if ! JITGATE_BIN="$wrapper" /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/api; then
   echo "test-asan: tests/api FAILED" >&2
   failed=1
 fi
