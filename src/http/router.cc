@@ -91,6 +91,9 @@ Status Router::Add(std::string_view method, std::string_view pattern, RouteHandl
       if (name.empty() || name.find_first_of("{}/") != std::string_view::npos) {
         return Status::Invalid("pattern", "bad parameter in " + std::string(pattern));
       }
+      if (std::find(names.begin(), names.end(), name) != names.end()) {  // Get() sees only one
+        return Status::Invalid("pattern", "parameter named twice in " + std::string(pattern));
+      }
       names.emplace_back(name);
       if (names.size() > PathParams::kMax) {
         return Status::Invalid("pattern", "too many parameters in " + std::string(pattern));

@@ -77,8 +77,8 @@ class Router {
   Router& operator=(const Router&) = delete;
 
   // Registers `handler` for `method` (upper-case) on `pattern` (starting with "/").
-  // kInvalidArgument when the pattern is malformed (e.g. "{", empty name, more than
-  // PathParams::kMax parameters) or the same method is already registered on an equivalent
+  // kInvalidArgument when the pattern is malformed (e.g. "{", empty name, a name used twice, more
+  // than PathParams::kMax parameters) or the same method is already registered on an equivalent
   // pattern (same shape, whatever the parameter names).
   Status Add(std::string_view method, std::string_view pattern, RouteHandler handler,
              RouteOptions options = {});

@@ -38,5 +38,19 @@ TEST(RouterFuzzRegression, PatternWithTrailingSlashIsNotThePatternWithout) {
   EXPECT_EQ(m.params.Get("id"), "x");
 }
 
+// "/{id}/{id}/x" was accepted, but PathParams::Get("id") can only ever return the first value: the
+// second segment's value was unreachable. A name used twice in one pattern is now an error.
+TEST(RouterFuzzRegression, ParameterNamedTwiceIsRejected) {
+  Router r;
+  Status st = r.Add("POST", "/{id}/{id}/x", Named("twice"));
+  EXPECT_EQ(st.code(), Code::kInvalidArgument);
+  EXPECT_EQ(r.Match("POST", "/a/b/x").kind, RouteMatch::Kind::kNotFound);
+  ASSERT_TRUE(r.Add("POST", "/{id}/{other}/x", Named("two")).ok());
+  RouteMatch m = r.Match("POST", "/a/b/x");
+  ASSERT_EQ(m.kind, RouteMatch::Kind::kFound);
+  EXPECT_EQ(m.params.Get("id"), "a");
+  EXPECT_EQ(m.params.Get("other"), "b");
+}
+
 }  // namespace
 }  // namespace jitgate
