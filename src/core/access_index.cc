@@ -178,6 +178,7 @@ class FlatAccessIndex final : public AccessIndex {
   void PrefetchIdsOf(const Grant& g) const {
     for (const std::string& user : g.user_ids) users().Prefetch(IdTable::Hash(user));
     for (const std::string& pool : g.agent_pool_ids) pools().Prefetch(IdTable::Hash(pool));
+    tables_[kGrants]->Prefetch(IdTable::Hash(g.id));
   }
   // Moves every chunk's entries from the users' positions in `old` (the user table before it
   // grew) to their positions now.
