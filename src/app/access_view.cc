@@ -25,37 +25,47 @@ Status AccessView::Load(Store& store) {
     ASSIGN_OR_RETURN(dir, tx.LoadDirectory());
     return Status::Ok();
   }));
+  // Built from the loaded rows before they move into the mirror: a build from the mirror would
+  // copy the whole directory once more (start-up time and peak memory at 1M grants).
+  std::shared_ptr<const AccessIndex> next = AccessIndex::Build(dir);
+  std::multiset<Millis> expiries;
+  for (const Grant& g : dir.active_grants) expiries.insert(g.expires_at);
   std::lock_guard lock(write_mutex_);
   users_.clear();
   pools_.clear();
   groups_.clear();
   grants_.clear();
-  pending_.clear();
+  users_.reserve(dir.users.size());
+  pools_.reserve(dir.pools.size());
+  groups_.reserve(dir.groups.size());
+  grants_.reserve(dir.active_grants.size());
   for (auto& u : dir.users) {
     u.password_hash.clear();
-    const std::string id = u.id;
-    users_[id] = std::make_shared<const User>(std::move(u));
+    std::string id = u.id;
+    users_.emplace(std::move(id), std::make_shared<const User>(std::move(u)));
   }
   for (auto& p : dir.pools) {
-    const std::string id = p.id;
-    pools_[id] = std::make_shared<const AgentPool>(std::move(p));
+    std::string id = p.id;
+    pools_.emplace(std::move(id), std::make_shared<const AgentPool>(std::move(p)));
   }
   for (auto& g : dir.groups) {
-    const std::string id = g.id;
-    groups_[id] = std::make_shared<const Group>(std::move(g));
+    std::string id = g.id;
+    groups_.emplace(std::move(id), std::make_shared<const Group>(std::move(g)));
   }
-  std::multiset<Millis> expiries;
   for (auto& g : dir.active_grants) {
-    expiries.insert(g.expires_at);
-    const std::string id = g.id;
-    grants_[id] = std::make_shared<const Grant>(std::move(g));
+    std::string id = g.id;
+    grants_.emplace(std::move(id), std::make_shared<const Grant>(std::move(g)));
   }
   {
     std::lock_guard e(expiries_mutex_);
     expiries_ = std::move(expiries);
   }
-  rebuild_ = true;
-  Publish();
+  pending_.clear();
+  rebuild_ = false;
+  stale_after_build_ = next->stale_count();
+  full_builds_.fetch_add(1, std::memory_order_relaxed);
+  current_.store(std::move(next), std::memory_order_release);
+  version_.fetch_add(1, std::memory_order_acq_rel);
   return Status::Ok();
 }
 

@@ -76,8 +76,8 @@ class AccessView {
   ById<Group> groups_;
   ById<Grant> grants_;
   std::vector<AccessChange> pending_;  // since the last Publish, in order
-  bool rebuild_ = true;                // since the last Publish: the mirror was reloaded
-  size_t stale_after_build_ = 0;       // the index's stale_count() right after the last full build
+  bool rebuild_ = true;  // until the first Load: changes are not recorded, Publish builds anew
+  size_t stale_after_build_ = 0;  // the index's stale_count() right after the last full build
   std::atomic<uint64_t> full_builds_{0};
 
   mutable std::mutex expiries_mutex_;
