@@ -63,34 +63,55 @@ HttpResponse Handle(App& app, const ApiRoute& route, const HttpRequest& req, con
   }();
   if (!result.ok() && result.status().code() == Code::kInternal)
     spdlog::error("{} {}: {}", req.method, route.pattern, result.status().message());
-  return ToHttpResponse(result);
+  return ToHttpResponse(std::move(result));
+}
+
+}  // namespace
+
+namespace {
+
+// ToHttpResponse for a successful reply; `text` and `text_type` are the reply's text body and
+// content type, taken by the caller (copied or moved).
+HttpResponse SuccessResponse(const ApiReply& reply, std::string text, std::string text_type) {
+  HttpResponse r;
+  r.status = reply.status;
+  if (reply.text) {
+    r.body = std::move(text);
+    r.content_type = std::move(text_type);
+  } else if (!reply.body.is_null()) {
+    r.body = reply.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    r.content_type = std::string(kJsonContentType);
+  }
+  r.headers.reserve(1 + reply.headers.size());
+  r.AddHeader("Cache-Control", "no-store");
+  for (const auto& [k, v] : reply.headers) r.AddHeader(k, v);
+  return r;
+}
+
+HttpResponse FailureResponse(const Status& st) {
+  HttpResponse r = HttpResponse::Json(HttpStatusFor(st.code()), ErrorBody(st));
+  r.AddHeader("Cache-Control", "no-store");
+  if (st.code() == Code::kRateLimited) r.AddHeader("Retry-After", std::to_string(st.retry_after_seconds()));
+  if (st.code() == Code::kUnauthenticated) r.AddHeader("WWW-Authenticate", "Bearer");
+  if (st.code() == Code::kUnavailable) r.AddHeader("Retry-After", "1");
+  return r;
 }
 
 }  // namespace
 
 HttpResponse ToHttpResponse(const Result<ApiReply>& result) {
-  if (!result.ok()) {
-    const Status& st = result.status();
-    HttpResponse r = HttpResponse::Json(HttpStatusFor(st.code()), ErrorBody(st));
-    r.AddHeader("Cache-Control", "no-store");
-    if (st.code() == Code::kRateLimited) r.AddHeader("Retry-After", std::to_string(st.retry_after_seconds()));
-    if (st.code() == Code::kUnauthenticated) r.AddHeader("WWW-Authenticate", "Bearer");
-    if (st.code() == Code::kUnavailable) r.AddHeader("Retry-After", "1");
-    return r;
-  }
+  if (!result.ok()) return FailureResponse(result.status());
   const ApiReply& reply = result.value();
-  HttpResponse r;
-  r.status = reply.status;
-  if (reply.text) {
-    r.body = *reply.text;
-    r.content_type = reply.content_type;
-  } else if (!reply.body.is_null()) {
-    r.body = reply.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    r.content_type = std::string(kJsonContentType);
-  }
-  r.AddHeader("Cache-Control", "no-store");
-  for (const auto& [k, v] : reply.headers) r.AddHeader(k, v);
-  return r;
+  if (!reply.text) return SuccessResponse(reply, {}, {});
+  return SuccessResponse(reply, *reply.text, reply.content_type);
+}
+
+HttpResponse ToHttpResponse(Result<ApiReply>&& result) {
+  if (!result.ok()) return FailureResponse(result.status());
+  ApiReply& reply = result.value();
+  if (!reply.text) return SuccessResponse(reply, {}, {});
+  std::string text = std::move(*reply.text);
+  return SuccessResponse(reply, std::move(text), std::move(reply.content_type));
 }
 
 Status RegisterApiRoutes(Router& router, App& app) {

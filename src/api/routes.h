@@ -46,5 +46,7 @@ Status RegisterApiRoutes(Router& router, App& app);
 
 // Turns a handler's outcome into an HTTP response (the one place errors become statuses).
 HttpResponse ToHttpResponse(const Result<ApiReply>& result);
+// The same, moving the reply's text body instead of copying it.
+HttpResponse ToHttpResponse(Result<ApiReply>&& result);
 
 }  // namespace jitgate

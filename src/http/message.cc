@@ -30,41 +30,63 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-std::optional<std::string> PercentDecode(std::string_view in, bool plus_as_space) {
-  std::string out;
-  out.reserve(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
+bool PercentDecodeInto(std::string_view in, bool plus_as_space, std::string* out) {
+  // Most ids and paths need no decoding: one scan, then a plain copy.
+  size_t plain = 0;
+  while (plain < in.size() && in[plain] != '%' && in[plain] != '\0' &&
+         !(plus_as_space && in[plain] == '+')) {
+    ++plain;
+  }
+  out->assign(in.data(), plain);
+  for (size_t i = plain; i < in.size(); ++i) {
     char c = in[i];
     if (c == '%') {
-      if (i + 2 >= in.size()) return std::nullopt;
+      if (i + 2 >= in.size()) return false;
       int hi = HexValue(in[i + 1]);
       int lo = HexValue(in[i + 2]);
-      if (hi < 0 || lo < 0) return std::nullopt;
+      if (hi < 0 || lo < 0) return false;
       c = static_cast<char>(hi * 16 + lo);
       i += 2;
     } else if (c == '+' && plus_as_space) {
       c = ' ';
     }
-    if (c == '\0') return std::nullopt;
-    out.push_back(c);
+    if (c == '\0') return false;
+    out->push_back(c);
   }
+  return true;
+}
+
+std::optional<std::string> PercentDecode(std::string_view in, bool plus_as_space) {
+  std::string out;
+  if (!PercentDecodeInto(in, plus_as_space, &out)) return std::nullopt;
   return out;
 }
 
-Result<QueryParams> ParseQuery(std::string_view query) {
-  QueryParams params;
+Status ParseQueryInto(std::string_view query, QueryParams* out) {
+  size_t count = 0;
   while (!query.empty()) {
     size_t amp = query.find('&');
     std::string_view piece = query.substr(0, amp);
     query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
     if (piece.empty()) continue;
     size_t eq = piece.find('=');
-    auto name = PercentDecode(piece.substr(0, eq), true);
-    auto value = PercentDecode(
-        eq == std::string_view::npos ? std::string_view() : piece.substr(eq + 1), true);
-    if (!name || !value) return Status::Invalid("query", "invalid percent-encoding");
-    params.emplace_back(std::move(*name), std::move(*value));
+    // Reuse the pair left by the previous request at this position, if any.
+    if (count == out->size()) out->emplace_back();
+    auto& [name, value] = (*out)[count++];
+    if (!PercentDecodeInto(piece.substr(0, eq), true, &name) ||
+        !PercentDecodeInto(eq == std::string_view::npos ? std::string_view() : piece.substr(eq + 1),
+                           true, &value)) {
+      out->resize(count - 1);
+      return Status::Invalid("query", "invalid percent-encoding");
+    }
   }
+  out->resize(count);
+  return Status::Ok();
+}
+
+Result<QueryParams> ParseQuery(std::string_view query) {
+  QueryParams params;
+  RETURN_IF_ERROR(ParseQueryInto(query, &params));
   return params;
 }
 
@@ -106,6 +128,13 @@ std::string JsonQuote(std::string_view s) {
 std::optional<std::string> HttpRequest::Query(std::string_view name) const {
   for (const auto& [k, v] : query) {
     if (k == name) return v;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string_view> HttpRequest::QueryView(std::string_view name) const {
+  for (const auto& [k, v] : query) {
+    if (k == name) return std::string_view(v);
   }
   return std::nullopt;
 }

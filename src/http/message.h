@@ -31,6 +31,9 @@ struct HttpRequest {
 
   // The first value of query parameter `name`, nullopt when absent.
   std::optional<std::string> Query(std::string_view name) const;
+  // Like Query() without the copy: the view points into `query` and is valid while the request is
+  // unchanged (the hot path reads its parameters this way).
+  std::optional<std::string_view> QueryView(std::string_view name) const;
   // All values of query parameter `name`, in order (empty when absent).
   std::vector<std::string> QueryAll(std::string_view name) const;
   // How many times query parameter `name` appears (a repeated single-valued parameter is often an
@@ -73,9 +76,18 @@ inline constexpr std::string_view kJsonContentType = "application/json; charset=
 // ("a=1&&b=2") are skipped. kInvalidArgument (field "query") on a bad "%" escape or a decoded NUL.
 Result<QueryParams> ParseQuery(std::string_view query);
 
+// ParseQuery into `*out`, replacing its content but reusing its strings' capacity (a connection
+// parses one query per request). On failure `*out` holds the pairs decoded before the bad one.
+Status ParseQueryInto(std::string_view query, QueryParams* out);
+
 // Percent-decodes `in`; with plus_as_space, "+" becomes " ". nullopt on a malformed "%" escape or a
 // decoded NUL byte (never useful, and dangerous in paths).
 std::optional<std::string> PercentDecode(std::string_view in, bool plus_as_space);
+
+// PercentDecode into `*out`, replacing its content but reusing its capacity. False (with `*out`
+// unspecified) where PercentDecode gives nullopt. Input without '%' (nor '+' with plus_as_space)
+// is copied as is after one scan.
+bool PercentDecodeInto(std::string_view in, bool plus_as_space, std::string* out);
 
 // Case-insensitive ASCII comparison (header names, methods).
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);

@@ -33,21 +33,23 @@ Status FillRequest(bhttp::request<bhttp::string_body>& parsed, HttpRequest* req)
   }
   req->headers.resize(count);
   req->body = std::move(parsed.body());
-  req->query.clear();
-  req->path.clear();
   std::string_view path, query;
   if (!SplitTarget(req->target, &path, &query)) {
+    req->path.clear();
     req->raw_query.clear();
+    req->query.clear();
     return Status::Invalid("path", "request target must be an absolute path");
   }
   req->raw_query.assign(query);
-  auto decoded = PercentDecode(path, /*plus_as_space=*/false);
-  if (!decoded) return Status::Invalid("path", "invalid percent-encoding");
-  req->path = std::move(*decoded);
-  if (!query.empty()) {
-    auto params = ParseQuery(query);
-    if (!params.ok()) return params.status();
-    req->query = std::move(params).value();
+  // Decoded into the previous request's buffers (no allocation once they are big enough).
+  if (!PercentDecodeInto(path, /*plus_as_space=*/false, &req->path)) {
+    req->path.clear();
+    req->query.clear();
+    return Status::Invalid("path", "invalid percent-encoding");
+  }
+  if (Status st = ParseQueryInto(query, &req->query); !st.ok()) {
+    req->query.clear();
+    return st;
   }
   return Status::Ok();
 }
