@@ -38,8 +38,8 @@ Status BindError(const tcp::endpoint& endpoint, const boost::system::error_code&
 }
 
 // Answers 503 and closes: the server is at Options::max_connections.
-asio::awaitable<void> RejectBusy(tcp::socket socket) {
-  beast::tcp_stream stream(std::move(socket));
+asio::awaitable<void> RejectBusy(PlainStream::socket_type socket) {
+  PlainStream stream(std::move(socket));
   stream.expires_after(std::chrono::seconds(2));
   HttpResponse res = HttpResponse::Error(503, "UNAVAILABLE", "too many connections");
   std::string head;
@@ -50,7 +50,7 @@ asio::awaitable<void> RejectBusy(tcp::socket socket) {
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
 }
 
-asio::awaitable<void> Serve(ServerContext& ctx, Shard& shard, tcp::socket socket) {
+asio::awaitable<void> Serve(ServerContext& ctx, Shard& shard, PlainStream::socket_type socket) {
   ConnectionGuard guard(ctx);
   boost::system::error_code ec;
   std::string remote = socket.remote_endpoint(ec).address().to_string();
@@ -59,8 +59,7 @@ asio::awaitable<void> Serve(ServerContext& ctx, Shard& shard, tcp::socket socket
                                std::move(remote));
     co_await session.Run();
   } else {
-    Session<beast::tcp_stream> session(ctx, shard, beast::tcp_stream(std::move(socket)),
-                                       std::move(remote));
+    Session<PlainStream> session(ctx, shard, PlainStream(std::move(socket)), std::move(remote));
     co_await session.Run();
   }
 }
@@ -100,8 +99,8 @@ Status OpenAcceptor(Shard* shard, const tcp::endpoint& endpoint, bool probe) {
 asio::awaitable<void> AcceptLoop(ServerContext& ctx, Shard& shard) {
   for (;;) {
     boost::system::error_code ec;
-    tcp::socket socket =
-        co_await shard.acceptor->async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    PlainStream::socket_type socket(shard.ioc.get_executor());
+    co_await shard.acceptor->async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
     if (ctx.stopping.load() || ec == asio::error::operation_aborted) co_return;
     if (ec) {
       // Out of file descriptors or a transient error: back off briefly instead of spinning.

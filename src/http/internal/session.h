@@ -31,7 +31,11 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 
-using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+// Beast's timed TCP stream bound to the shard's io_context executor itself rather than
+// beast::tcp_stream's type-erased any_io_executor, whose copies and property queries on every
+// operation showed in the check profile. Same timeouts, same behaviour.
+using PlainStream = beast::basic_stream<asio::ip::tcp, asio::io_context::executor_type>;
+using TlsStream = beast::ssl_stream<PlainStream>;
 
 // Runs a route's handler; an escaping exception becomes 500 INTERNAL (handlers should not throw).
 HttpResponse InvokeHandler(const Route& route, const HttpRequest& request,
