@@ -51,7 +51,7 @@ test-asan: deps
 fuzz: deps
 	fuzz/run.sh $(or $(FUZZ_SECONDS),600)
 test-fuzz: deps
-	fuzz/run.sh 12
+	FUZZ_FRESH=1 fuzz/run.sh 12
 
 # Only the PostgreSQL parts: the store suite's Postgres cases and tests/api against PostgreSQL.
 .PHONY: test-pg

@@ -5,7 +5,8 @@
 # scratch corpus in the build directory that keeps what earlier runs found. A crash, leak, timeout
 # or out-of-memory fails the script; its input is saved under fuzz/artifacts/<target>/.
 # Environment: FUZZ_BUILD_DIR (default build/fuzz-build), FUZZ_JOBS (compile jobs, default 2),
-# FUZZ_EXTRA (more libFuzzer flags).
+# FUZZ_EXTRA (more libFuzzer flags), FUZZ_FRESH=1 (start from the committed corpus only, so the
+# run's length does not grow with what earlier long runs found).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_TARGET=${1:?usage: fuzz/run.sh SECONDS [TARGET...]}
@@ -26,6 +27,10 @@ cmake --build "$BUILD" -j "${FUZZ_JOBS:-2}" --target "${TARGETS[@]}"
 status=0
 for t in "${TARGETS[@]}"; do
   scratch="$BUILD/corpus/$t"
+  if [ -n "${FUZZ_FRESH:-}" ]; then  # a bounded run: only the committed corpus is replayed
+    scratch="$BUILD/corpus-fresh/$t"
+    rm -rf "$scratch"
+  fi
   artifacts="fuzz/artifacts/$t"
   mkdir -p "$scratch" "$artifacts" "fuzz/corpus/$t"
   log="$BUILD/$t.log"
