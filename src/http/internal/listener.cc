@@ -38,7 +38,7 @@ Status BindError(const tcp::endpoint& endpoint, const boost::system::error_code&
 }
 
 // Answers 503 and closes: the server is at Options::max_connections.
-asio::awaitable<void> RejectBusy(PlainStream::socket_type socket) {
+IoAwaitable<> RejectBusy(PlainStream::socket_type socket) {
   PlainStream stream(std::move(socket));
   stream.expires_after(std::chrono::seconds(2));
   HttpResponse res = HttpResponse::Error(503, "UNAVAILABLE", "too many connections");
@@ -46,11 +46,11 @@ asio::awaitable<void> RejectBusy(PlainStream::socket_type socket) {
   SerializeHead(res, Framing{11, false, false}, &head);
   std::array<asio::const_buffer, 2> bufs = {asio::buffer(head), asio::buffer(res.body)};
   beast::error_code ec;
-  co_await asio::async_write(stream, bufs, asio::redirect_error(asio::use_awaitable, ec));
+  co_await asio::async_write(stream, bufs, asio::redirect_error(kUseAwaitable, ec));
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
 }
 
-asio::awaitable<void> Serve(ServerContext& ctx, Shard& shard, PlainStream::socket_type socket) {
+IoAwaitable<> Serve(ServerContext& ctx, Shard& shard, PlainStream::socket_type socket) {
   ConnectionGuard guard(ctx);
   boost::system::error_code ec;
   std::string remote = socket.remote_endpoint(ec).address().to_string();
@@ -96,16 +96,16 @@ Status OpenAcceptor(Shard* shard, const tcp::endpoint& endpoint, bool probe) {
   return Status::Ok();
 }
 
-asio::awaitable<void> AcceptLoop(ServerContext& ctx, Shard& shard) {
+IoAwaitable<> AcceptLoop(ServerContext& ctx, Shard& shard) {
   for (;;) {
     boost::system::error_code ec;
     PlainStream::socket_type socket(shard.ioc.get_executor());
-    co_await shard.acceptor->async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
+    co_await shard.acceptor->async_accept(socket, asio::redirect_error(kUseAwaitable, ec));
     if (ctx.stopping.load() || ec == asio::error::operation_aborted) co_return;
     if (ec) {
       // Out of file descriptors or a transient error: back off briefly instead of spinning.
       asio::steady_timer pause(shard.ioc, std::chrono::milliseconds(50));
-      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      co_await pause.async_wait(asio::redirect_error(kUseAwaitable, ec));
       continue;
     }
     socket.set_option(tcp::no_delay(true), ec);

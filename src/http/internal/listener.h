@@ -25,6 +25,6 @@ Result<boost::asio::ip::tcp::endpoint> ResolveListenAddress(const std::string& h
 Status OpenAcceptor(Shard* shard, const boost::asio::ip::tcp::endpoint& endpoint, bool probe);
 
 // Accepts connections on shard.acceptor until it is closed, serving each on the shard's thread.
-boost::asio::awaitable<void> AcceptLoop(ServerContext& ctx, Shard& shard);
+IoAwaitable<> AcceptLoop(ServerContext& ctx, Shard& shard);
 
 }  // namespace jitgate::http_internal

@@ -9,6 +9,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <condition_variable>
 #include <list>
 #include <mutex>
@@ -18,6 +19,14 @@
 #include "http/server.h"
 
 namespace jitgate::http_internal {
+
+// The I/O threads' coroutines are bound to their shard's io_context executor itself, not to the
+// type-erased any_io_executor of asio::awaitable<T>: every co_await resumes through this executor,
+// and the type erasure's copies and property queries showed in the check profile.
+using IoExecutor = boost::asio::io_context::executor_type;
+template <class T = void>
+using IoAwaitable = boost::asio::awaitable<T, IoExecutor>;
+inline constexpr boost::asio::use_awaitable_t<IoExecutor> kUseAwaitable;
 
 // A live connection as the shutdown sees it. Touched only on its shard's thread.
 class SessionHandle {

@@ -81,7 +81,7 @@ class Session final : public SessionHandle {
   }
 
   // Serves the connection until it closes.
-  asio::awaitable<void> Run() {
+  IoAwaitable<> Run() {
     if constexpr (kTls) {
       if (!co_await Handshake()) co_return;
     }
@@ -118,24 +118,24 @@ class Session final : public SessionHandle {
 
   auto& Lowest() { return beast::get_lowest_layer(stream_); }
 
-  asio::awaitable<bool> Handshake() {
+  IoAwaitable<bool> Handshake() {
     beast::error_code ec;
     Lowest().expires_after(ctx_.options.read_timeout);
     co_await stream_.async_handshake(asio::ssl::stream_base::server,
-                                     asio::redirect_error(asio::use_awaitable, ec));
+                                     asio::redirect_error(kUseAwaitable, ec));
     co_return !ec;
   }
 
   // Waits (at most the idle timeout) until the next request's first byte is buffered.
   // False when the connection should close (idle, closed by the client, server stopping).
-  asio::awaitable<bool> WaitForRequest() {
+  IoAwaitable<bool> WaitForRequest() {
     if (buffer_.size() > 0) co_return true;  // a pipelined request is already here
     if (ctx_.stopping.load(std::memory_order_relaxed)) co_return false;
     beast::error_code ec;
     idle_ = true;
     Lowest().expires_after(ctx_.options.idle_timeout);
     size_t n = co_await stream_.async_read_some(buffer_.prepare(kReadChunk),
-                                                asio::redirect_error(asio::use_awaitable, ec));
+                                                asio::redirect_error(kUseAwaitable, ec));
     idle_ = false;
     if (ec) co_return false;
     buffer_.commit(n);
@@ -144,14 +144,14 @@ class Session final : public SessionHandle {
 
   // Reads one whole request into parser_ and request_ within the read timeout. On a malformed or
   // oversized request writes the error answer and returns false (the connection then closes).
-  asio::awaitable<bool> ReadOne() {
+  IoAwaitable<bool> ReadOne() {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(ctx_.options.header_limit));
     parser_->body_limit(ctx_.options.body_limit);
     beast::error_code ec;
     Lowest().expires_after(ctx_.options.read_timeout);
     co_await bhttp::async_read_header(stream_, buffer_, *parser_,
-                                      asio::redirect_error(asio::use_awaitable, ec));
+                                      asio::redirect_error(kUseAwaitable, ec));
     if (!ec) {
       if (auto res =
               ResponseForBadHeader(parser_->get(), parser_->chunked(), ctx_.options.header_limit)) {
@@ -163,11 +163,11 @@ class Session final : public SessionHandle {
       if (auto expect = parser_->get()[bhttp::field::expect];
           parser_->get().version() == 11 && beast::iequals(expect, "100-continue")) {
         co_await asio::async_write(stream_, asio::buffer(std::string_view(kContinue)),
-                                   asio::redirect_error(asio::use_awaitable, ec));
+                                   asio::redirect_error(kUseAwaitable, ec));
       }
       if (!ec) {
         co_await bhttp::async_read(stream_, buffer_, *parser_,
-                                   asio::redirect_error(asio::use_awaitable, ec));
+                                   asio::redirect_error(kUseAwaitable, ec));
       }
     }
     if (ec) {
@@ -180,7 +180,7 @@ class Session final : public SessionHandle {
   }
 
   // Routes request_ and runs the handler (on the blocking pool when the route asks for it).
-  asio::awaitable<HttpResponse> Dispatch(std::string_view* route_name) {
+  IoAwaitable<HttpResponse> Dispatch(std::string_view* route_name) {
     if (Status st = FillRequest(parser_->get(), &request_); !st.ok()) {
       co_return HttpResponse::Json(400, InvalidRequestBody(st));
     }
@@ -203,11 +203,11 @@ class Session final : public SessionHandle {
         [this, route, &params]() -> asio::awaitable<HttpResponse> {
           co_return InvokeHandler(*route, request_, params);
         },
-        asio::use_awaitable);
+        kUseAwaitable);
   }
 
   // Writes `res` (no body bytes for HEAD, 204, 304). False when the write failed.
-  asio::awaitable<bool> Write(const HttpResponse& res, bool keep_alive) {
+  IoAwaitable<bool> Write(const HttpResponse& res, bool keep_alive) {
     Framing framing;
     framing.request_version = request_.version;
     framing.keep_alive = keep_alive;
@@ -217,13 +217,13 @@ class Session final : public SessionHandle {
     if (SendsBody(res.status, framing.head_request)) bufs[1] = asio::buffer(res.body);
     beast::error_code ec;
     Lowest().expires_after(ctx_.options.read_timeout);
-    co_await asio::async_write(stream_, bufs, asio::redirect_error(asio::use_awaitable, ec));
+    co_await asio::async_write(stream_, bufs, asio::redirect_error(kUseAwaitable, ec));
     co_return !ec;
   }
 
   // Answers a request that could not be read, then closes the sending side and reads (and
   // drops) what the client still sends for a moment, so the answer is not lost to a TCP reset.
-  asio::awaitable<void> AnswerAndLinger(HttpResponse& res) {
+  IoAwaitable<> AnswerAndLinger(HttpResponse& res) {
     auto started = Clock::now();
     // The hook must not see the previous request's data for this unreadable one.
     request_.method.clear();
@@ -242,7 +242,7 @@ class Session final : public SessionHandle {
   // After the last response: closes the sending side and reads (and drops) what the client still
   // sends until it closes too, at most kLinger / kMaxLingerBytes. Closing a socket with unread
   // data makes the kernel send a reset, which can destroy the answer in the client's buffer.
-  asio::awaitable<void> Linger() {
+  IoAwaitable<> Linger() {
     if constexpr (!kTls) {
       beast::error_code ec;
       Lowest().socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
@@ -251,17 +251,17 @@ class Session final : public SessionHandle {
       while (!ec && drained < kMaxLingerBytes) {
         buffer_.clear();
         size_t n = co_await stream_.async_read_some(buffer_.prepare(kReadChunk),
-                                                    asio::redirect_error(asio::use_awaitable, ec));
+                                                    asio::redirect_error(kUseAwaitable, ec));
         drained += n;
       }
     }
   }
 
-  asio::awaitable<void> Close() {
+  IoAwaitable<> Close() {
     beast::error_code ec;
     if constexpr (kTls) {
       Lowest().expires_after(kLinger);
-      co_await stream_.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
+      co_await stream_.async_shutdown(asio::redirect_error(kUseAwaitable, ec));
     } else {
       Lowest().socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
     }
