@@ -1,5 +1,7 @@
 #include "http/message.h"
 
+#include <array>
+#include <cstdint>
 #include <cstdio>
 
 namespace jitgate {
@@ -31,12 +33,16 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 }
 
 bool PercentDecodeInto(std::string_view in, bool plus_as_space, std::string* out) {
-  // Most ids and paths need no decoding: one scan, then a plain copy.
+  // Most ids and paths need no decoding: one table-driven scan, then a plain copy.
+  static constexpr auto kStops = [] {
+    std::array<std::uint8_t, 256> t{};
+    t['%'] = t['\0'] = 3;  // stop in both modes
+    t['+'] = 1;            // stop only with plus_as_space
+    return t;
+  }();
+  const std::uint8_t stop_mask = plus_as_space ? 3 : 2;
   size_t plain = 0;
-  while (plain < in.size() && in[plain] != '%' && in[plain] != '\0' &&
-         !(plus_as_space && in[plain] == '+')) {
-    ++plain;
-  }
+  while (plain < in.size() && !(kStops[static_cast<unsigned char>(in[plain])] & stop_mask)) ++plain;
   out->assign(in.data(), plain);
   for (size_t i = plain; i < in.size(); ++i) {
     char c = in[i];
