@@ -92,7 +92,16 @@ class Session final : public SessionHandle {
       auto started = std::chrono::steady_clock::now();
       bool keep_alive = parser_->keep_alive();
       std::string_view route_name;
-      HttpResponse res = co_await Dispatch(&route_name);
+      HttpResponse res;
+      RouteMatch match;
+      // Inline routes (the access check) are answered without a coroutine of their own.
+      if (Resolve(&match, &res, &route_name)) {
+        if (!match.route->options.blocking) {
+          res = InvokeHandler(*match.route, request_, match.params);
+        } else {
+          res = co_await RunBlocking(*match.route, match.params);
+        }
+      }
       ++served;
       if (ctx_.stopping.load(std::memory_order_relaxed) ||
           (ctx_.options.max_requests_per_connection > 0 &&
@@ -179,29 +188,35 @@ class Session final : public SessionHandle {
     co_return true;
   }
 
-  // Routes request_ and runs the handler (on the blocking pool when the route asks for it).
-  IoAwaitable<HttpResponse> Dispatch(std::string_view* route_name) {
+  // Routes request_. True when `m` holds the route whose handler must answer; false when `*res`
+  // is already the answer (malformed target, 404, 405).
+  bool Resolve(RouteMatch* m, HttpResponse* res, std::string_view* route_name) {
     if (Status st = FillRequest(parser_->get(), &request_); !st.ok()) {
-      co_return HttpResponse::Json(400, InvalidRequestBody(st));
+      *res = HttpResponse::Json(400, InvalidRequestBody(st));
+      return false;
     }
-    RouteMatch m = ctx_.router.Match(request_.method, request_.path);
-    if (m.kind == RouteMatch::Kind::kNotFound) {
-      co_return HttpResponse::Error(404, "NOT_FOUND", "no such resource");
+    *m = ctx_.router.Match(request_.method, request_.path);
+    if (m->kind == RouteMatch::Kind::kNotFound) {
+      *res = HttpResponse::Error(404, "NOT_FOUND", "no such resource");
+      return false;
     }
-    if (m.kind == RouteMatch::Kind::kMethodNotAllowed) {
-      HttpResponse res = HttpResponse::Error(405, "METHOD_NOT_ALLOWED",
-                                             "method " + request_.method + " not allowed");
-      res.AddHeader("Allow", std::move(m.allow));
-      co_return res;
+    if (m->kind == RouteMatch::Kind::kMethodNotAllowed) {
+      *res = HttpResponse::Error(405, "METHOD_NOT_ALLOWED",
+                                 "method " + request_.method + " not allowed");
+      res->AddHeader("Allow", std::move(m->allow));
+      return false;
     }
-    *route_name = m.route->pattern;
-    if (!m.route->options.blocking) co_return InvokeHandler(*m.route, request_, m.params);
-    const Route* route = m.route;
-    const PathParams& params = m.params;
+    *route_name = m->route->pattern;
+    return true;
+  }
+
+  // Runs a blocking route's handler on the blocking pool, so this I/O thread keeps serving.
+  IoAwaitable<HttpResponse> RunBlocking(const Route& route, const PathParams& params) {
+    const Route* r = &route;
     co_return co_await asio::co_spawn(
         ctx_.pool->get_executor(),
-        [this, route, &params]() -> asio::awaitable<HttpResponse> {
-          co_return InvokeHandler(*route, request_, params);
+        [this, r, &params]() -> asio::awaitable<HttpResponse> {
+          co_return InvokeHandler(*r, request_, params);
         },
         kUseAwaitable);
   }
