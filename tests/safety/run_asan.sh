@@ -41,7 +41,12 @@ check_reports() {
   bad=$(grep -lE "$REPORT_RE" "$reports"/stderr.* 2>/dev/null || true)
   if [ -n "$bad" ]; then
     echo "test-asan: sanitizer reports after $1:" >&2
-    for f in $bad; do echo "=== $f" >&2; grep -E -A40 "$REPORT_RE" "$f" | head -c 20000 >&2; done
+    mkdir -p "$reports/kept"
+    for f in $bad; do
+      echo "=== $f" >&2
+      grep -E -A40 "$REPORT_RE" "$f" | head -c 20000 >&2
+      mv "$f" "$reports/kept/"
+    done
     failed=1
   fi
   rm -f "$reports"/stderr.*
@@ -67,9 +72,18 @@ if ! JITGATE_BIN="$wrapper" /usr/bin/python3 -m pytest -q -p no:cacheprovider te
   failed=1
 fi
 check_reports "the API suite"
+
+# The error paths of two safety proofs (a full disk, a broken audit chain): ~10 s.
+echo "test-asan: tests/safety disk full and audit tampering"
+if ! JITGATE_BIN="$wrapper" /usr/bin/python3 -m pytest -q -p no:cacheprovider \
+    tests/safety/test_disk_full.py tests/safety/test_audit_tamper.py; then
+  echo "test-asan: tests/safety FAILED" >&2
+  failed=1
+fi
+check_reports "the safety proofs"
 t3=$(date +%s)
 
-echo "test-asan: build $((t1 - t0))s, unit tests $((t2 - t1))s, API suite $((t3 - t2))s, total $((t3 - t0))s"
+echo "test-asan: build $((t1 - t0))s, unit tests $((t2 - t1))s, API + safety suites $((t3 - t2))s, total $((t3 - t0))s"
 if [ "$failed" -ne 0 ]; then
   echo "test-asan: FAILED (reports kept in $reports)" >&2
   exit 1
