@@ -32,7 +32,9 @@ def test_access_ends_exactly_at_expiry(server_factory):
     assert first["allowed"] is True and first["validUntil"] == g["expiresAt"]
 
     late_allowed, before, after = [], 0, 0
-    while now_ms() < exp + 300:
+    # Keep checking until enough checks were sent at or after expiresAt (a loaded machine may
+    # stall one request for a while), for at most 5 s past it.
+    while now_ms() < exp + 300 or (after <= 10 and now_ms() < exp + 5000):
         sent = time.time() * 1000.0
         res = c.check(u["id"], p["id"])
         if sent >= exp:
