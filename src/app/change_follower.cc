@@ -10,11 +10,6 @@ namespace jitgate {
 namespace {
 constexpr int64_t kBatchSize = 1000;
 
-Millis WallClockMillis() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 // The state of one changed object as of the snapshot that read it; nullopt: it no longer exists
 // (or, for grants, is no longer recorded as active).
 template <typename T>
@@ -166,7 +161,7 @@ void ChangeFollower::CatchUpAfterWrite() {
 }
 
 Status ChangeFollower::Prune(Millis keep) {
-  const Millis cutoff = WallClockMillis() - keep;
+  const Millis cutoff = SystemClock().Now() - keep;
   return store_.Write([&](WriteTx& tx) { return tx.DeleteChangesBefore(cutoff); });
 }
 

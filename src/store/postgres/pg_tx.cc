@@ -8,12 +8,6 @@
 
 namespace jitgate {
 namespace {
-// Change-feed entries are stamped with the host's time only to be pruned later.
-Millis WallClockMillis() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 constexpr const char* kUserCols =
     "id, email, name, role_manager, disabled, created_at, password_hash";
 constexpr const char* kPoolCols = "id, name, description, created_at";
@@ -797,7 +791,7 @@ Status PgTx::Recorded(ChangeKind kind, const std::string& id, Status done) {
   ASSIGN_OR_RETURN(PgResult r,
                    c_.Query("INSERT INTO changes (seq, kind, id, at) SELECT COALESCE(MAX(seq), 0) "
                             "+ 1, $1::text, $2::text, $3::bigint FROM changes RETURNING seq",
-                            PgParams().Add(ChangeKindName(kind)).Add(id).Add(WallClockMillis()),
+                            PgParams().Add(ChangeKindName(kind)).Add(id).Add(SystemClock().Now()),
                             "record change"));
   if (r.rows() > 0) last_change_seq_ = r.Int(0, 0);
   return Status::Ok();

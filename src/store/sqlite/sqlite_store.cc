@@ -165,10 +165,7 @@ Status SqliteStore::WaitForChange(Millis timeout) {
   return Status::Ok();
 }
 
-Result<Millis> SqliteStore::DatabaseTime() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
+Result<Millis> SqliteStore::DatabaseTime() { return SystemClock().Now(); }
 
 Status SqliteStore::Ping() {
   return Read([](ReadTx& tx) -> Status {

@@ -7,12 +7,6 @@
 
 namespace jitgate {
 namespace {
-// Change-feed entries are stamped with the host's time only to be pruned later.
-Millis WallClockMillis() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 
 constexpr const char* kUserCols =
     "id, email, name, role_manager, disabled, created_at, password_hash";
@@ -848,7 +842,7 @@ Status SqliteTx::Recorded(ChangeKind kind, const std::string& id, Status done) {
   if (!done.ok()) return done;
   ASSIGN_OR_RETURN(Stmt s, c_.Prepare("INSERT INTO changes (seq, kind, id, at) "
                                       "SELECT COALESCE(MAX(seq), 0) + 1, ?, ?, ? FROM changes"));
-  s.Bind(1, ChangeKindName(kind)).Bind(2, id).Bind(3, WallClockMillis());
+  s.Bind(1, ChangeKindName(kind)).Bind(2, id).Bind(3, SystemClock().Now());
   return c_.Run(s, "record change");
 }
 
