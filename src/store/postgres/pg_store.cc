@@ -1,9 +1,9 @@
 #include "store/postgres/pg_store.h"
 
 #include <chrono>
-#include <exception>
 #include <thread>
 
+#include "store/guarded_call.h"
 #include "store/postgres/pg_migrations.h"
 #include "store/postgres/pg_tx.h"
 
@@ -29,17 +29,6 @@ constexpr const char* kBeginWrite =
     "BEGIN; SELECT pg_advisory_xact_lock(7667146881665430629); SELECT txid_current()";
 constexpr const char* kBeginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 
-// Runs fn, turning an escaping exception into kInternal so the transaction is always ended.
-template <typename Tx>
-Status RunGuarded(const std::function<Status(Tx&)>& fn, Tx& tx) {
-  try {
-    return fn(tx);
-  } catch (const std::exception& e) {
-    return Status::Internal(std::string("exception inside a store transaction: ") + e.what());
-  } catch (...) {
-    return Status::Internal("exception inside a store transaction");
-  }
-}
 }  // namespace
 
 Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const std::string& url,

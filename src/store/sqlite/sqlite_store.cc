@@ -2,28 +2,15 @@
 
 #include <algorithm>
 #include <chrono>
-#include <exception>
 #include <thread>
 
+#include "store/guarded_call.h"
 #include "store/sqlite/sqlite_migrations.h"
 #include "store/sqlite/sqlite_tx.h"
 
 namespace jitgate {
 namespace {
 constexpr size_t kMaxIdleReaders = 16;
-
-// Runs fn, turning an escaping exception into kInternal so the transaction is always ended
-// (an exception must not leave the shared writer inside an open transaction).
-template <typename Tx>
-Status RunGuarded(const std::function<Status(Tx&)>& fn, Tx& tx) {
-  try {
-    return fn(tx);
-  } catch (const std::exception& e) {
-    return Status::Internal(std::string("exception inside a store transaction: ") + e.what());
-  } catch (...) {
-    return Status::Internal("exception inside a store transaction");
-  }
-}
 }  // namespace
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {

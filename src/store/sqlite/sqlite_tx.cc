@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "core/audit_chain.h"
+#include "store/scope_list.h"
 
 namespace jitgate {
 namespace {
@@ -54,29 +55,6 @@ Grant ReadGrant(const Stmt& s) {
   g.revoked_at = s.OptInt(8);
   g.revoked_by = s.OptText(9);
   return g;
-}
-
-std::optional<std::vector<std::string>> SplitScopes(const std::optional<std::string>& text) {
-  if (!text) return std::nullopt;
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= text->size() && !text->empty()) {
-    size_t comma = text->find(',', start);
-    if (comma == std::string::npos) comma = text->size();
-    out.push_back(text->substr(start, comma - start));
-    start = comma + 1;
-  }
-  return out;
-}
-
-std::optional<std::string> JoinScopes(const std::optional<std::vector<std::string>>& scopes) {
-  if (!scopes) return std::nullopt;
-  std::string out;
-  for (const auto& s : *scopes) {
-    if (!out.empty()) out += ',';
-    out += s;
-  }
-  return out;
 }
 
 ApiKey ReadKey(const Stmt& s) {
